@@ -1,0 +1,146 @@
+package org.mask3d.eval;
+
+import org.mask3d.InputException;
+import org.mask3d.geometry.Camera;
+import org.mask3d.geometry.PlaneDepths;
+import org.mask3d.io.NpyArray;
+import org.mask3d.io.Npz;
+import org.mask3d.render.CpuRenderer;
+import org.mask3d.render.Mpi;
+import org.mask3d.render.MpiRenderer;
+import org.mask3d.render.PlaneSweep;
+import org.mask3d.render.Rendering;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parity case produced by running the released PyTorch code (an {@code .npz} of inputs and expected outputs, see
+ * the fixtures' README): recomputes every array it can from the case's inputs and compares.
+ *
+ * <p>Without network weights this covers {@code depths} (from {@code bd}), {@code psv} (the 12-channel plane-sweep
+ * volume: frame v0, frame v1, background v0, background v1, released sampling), and {@code rgb} +
+ * {@code fg_acc_alpha} (the blended and the masked dynamic MPI rendered at the target from the case's
+ * {@code mpi_fg}, {@code mpi_bg}, {@code mask}).
+ */
+public final class ParityCase {
+    /** One compared array: its name, shape and the maximum absolute error against the expected values. */
+    public record ArrayError(String name, String shape, double maxAbsError, double tolerance, int above1e5, int count) {
+        public boolean ok() { return maxAbsError <= tolerance; }
+    }
+
+    private final Path path;
+    private final Map<String, NpyArray> arrays;
+    private final int height, width;
+
+    private ParityCase(Path path, Map<String, NpyArray> arrays) {
+        this.path = path;
+        this.arrays = arrays;
+        NpyArray rgb = need("src_rgb").requireShape(path + ": src_rgb", 1, 2, 1, 3, -1, -1);
+        this.height = rgb.dim(4);
+        this.width = rgb.dim(5);
+    }
+
+    /** Loads a case; errors name the file and the array. */
+    public static ParityCase load(Path npz) { return new ParityCase(npz, Npz.read(npz)); }
+
+    public int height() { return height; }
+    public int width() { return width; }
+
+    private NpyArray need(String key) { return Npz.require(arrays, key, path); }
+
+    /** Source camera v (0 is the MPI reference). */
+    public Camera sourceCamera(int v) {
+        double[] w2c = need("src_w2c").requireShape(path + ": src_w2c", 2, 4, 4).doubles();
+        double[] k = need("src_K").requireShape(path + ": src_K", 2, 3, 3).doubles();
+        return new Camera(Arrays.copyOfRange(k, v * 9, v * 9 + 9), Arrays.copyOfRange(w2c, v * 16, v * 16 + 16), width, height);
+    }
+
+    public Camera targetCamera() {
+        return new Camera(need("tgt_K").requireShape(path + ": tgt_K", 3, 3).doubles(),
+                need("tgt_w2c").requireShape(path + ": tgt_w2c", 4, 4).doubles(), width, height);
+    }
+
+    /** Plane depths from {@code bd} (near, far), 32 planes linear in disparity. */
+    public double[] depths() {
+        double[] bd = need("bd").requireShape(path + ": bd", 2).doubles();
+        return PlaneDepths.inverseLinear(bd[0], bd[1], PlaneDepths.DEFAULT_PLANES);
+    }
+
+    /** The 4 source images [3,H,W]: frame v0, frame v1, background v0, background v1. */
+    public List<float[]> psvImages() {
+        float[] rgb = need("src_rgb").floats(), bg = need("src_bg").requireShape(path + ": src_bg", 1, 2, 3, height, width).floats();
+        int n = 3 * height * width;
+        return List.of(Arrays.copyOfRange(rgb, 0, n), Arrays.copyOfRange(rgb, n, 2 * n),
+                Arrays.copyOfRange(bg, 0, n), Arrays.copyOfRange(bg, n, 2 * n));
+    }
+
+    /** An MPI of the case ({@code mpi_fg} or {@code mpi_bg}) on the reference camera. */
+    public Mpi mpi(String key) {
+        NpyArray a = need(key).requireShape(path + ": " + key, PlaneDepths.DEFAULT_PLANES, height, width, 4);
+        return new Mpi(a.floats(), a.dim(0), height, width, depths(), sourceCamera(0));
+    }
+
+    /**
+     * The default tolerance for {@code psv}. The released code computes source pixel coordinates in float32
+     * (u ≈ 60 px: ulp 3.8e-6, several roundings, so about 1e-5 px of noise); where a voxel straddles a view's
+     * border its value moves by up to (colour + 1) ≤ 2 per pixel of coordinate, so float32 noise alone reaches
+     * 2e-5 there. Interior voxels agree to 1e-5 (their sensitivity is a colour difference ≤ 1).
+     */
+    public static final double PSV_TOLERANCE = 3e-5;
+
+    /**
+     * Recomputes and compares depths, psv, rgb and fg_acc_alpha.
+     *
+     * @param tolerance    max |error| for depths, rgb and fg_acc_alpha
+     * @param psvTolerance max |error| for psv (see {@link #PSV_TOLERANCE})
+     */
+    public List<ArrayError> check(MpiRenderer renderer, double tolerance, double psvTolerance) {
+        List<ArrayError> out = new ArrayList<>();
+        double[] depths = depths();
+        out.add(compare("depths", toFloat(depths), tolerance));
+
+        Camera c0 = sourceCamera(0), c1 = sourceCamera(1);
+        float[] psv = PlaneSweep.volume(psvImages(), List.of(c0, c1, c0, c1), c0, depths, PlaneSweep.Sampling.RELEASED);
+        out.add(compare("psv", psv, psvTolerance));
+
+        Mpi fg = mpi("mpi_fg"), bg = mpi("mpi_bg");
+        float[] mask = need("mask").requireShape(path + ": mask", PlaneDepths.DEFAULT_PLANES, height, width).floats();
+        Camera tgt = targetCamera();
+        Rendering full = renderer.render(Mpi.blend(fg, bg, mask), tgt);
+        out.add(compare("rgb", full.rgb(), tolerance));
+        Rendering masked = renderer.render(Mpi.masked(fg, mask), tgt);
+        out.add(compare("fg_acc_alpha", masked.alpha(), tolerance));
+        return out;
+    }
+
+    /** {@link #check(MpiRenderer, double, double)} with the CPU renderer. */
+    public List<ArrayError> check(double tolerance, double psvTolerance) {
+        return check(new CpuRenderer(), tolerance, psvTolerance);
+    }
+
+    private ArrayError compare(String key, float[] actual, double tol) {
+        NpyArray expected = need(key);
+        if (expected.size() != actual.length) {
+            throw new InputException(path + ": " + key + " has " + expected.size() + " values " + expected.shapeString()
+                    + ", recomputed " + actual.length);
+        }
+        double max = 0;
+        int above = 0;
+        for (int i = 0; i < actual.length; i++) {
+            double e = Math.abs(actual[i] - expected.get(i));
+            if (!(e <= max)) max = e;   // NaN propagates as the maximum
+            if (!(e <= 1e-5)) above++;
+        }
+        return new ArrayError(key, expected.shapeString(), max, tol, above, actual.length);
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+}
