@@ -122,7 +122,9 @@ public final class Images {
      * @return the image: {@code chw} is [3, H, W] row-major with values in [0,1], {@code channels} is 3; grey,
      *         palette and alpha inputs become RGB and alpha is dropped
      * @throws InputException "image not found: PATH" if the file does not exist, or "PATH: not a readable
-     *         PNG/JPEG image (...)" if it cannot be decoded (unknown format, corrupt or truncated data)
+     *         PNG/JPEG image (...)" if it cannot be decoded (unknown format, corrupt or truncated data). Decoders
+     *         only warn about a truncated JPEG and fill the rest with grey; such warnings are treated as errors,
+     *         so a JPEG that merely lacks its final EOI marker is rejected too.
      */
     public static Image read(Path path) {
         Objects.requireNonNull(path, "path");

@@ -8,7 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mask3d.InputException;
@@ -113,6 +121,45 @@ class ImagesTest {
         Images.writeJpeg(dir.resolve("argb.jpg"), new BufferedImage(3, 2, BufferedImage.TYPE_INT_ARGB), 0.9f);
         assertEquals(3, Images.read(dir.resolve("argb.jpg")).width());
         assertThrows(IllegalArgumentException.class, () -> Images.writeJpeg(lo, chw, 3, h, w, 1.5f));
+    }
+
+    @Test
+    void fourChannelJpegGoesThroughTwelveMonkeys() throws Exception {
+        // TwelveMonkeys must be the JPEG reader ImageIO picks first; it decodes CMYK/YCCK JPEGs, which the JDK
+        // reader turns into black.
+        ImageReader first = ImageIO.getImageReadersByFormatName("jpeg").next();
+        assertTrue(first.getClass().getName().startsWith("com.twelvemonkeys"), first.getClass().getName());
+        // A constant 4-channel JPEG from the JDK writer (written as a raster, no colour space). Its exact colour
+        // depends on how the writer tags 4 channels, so only shape, uniformity and "not black" are checked.
+        WritableRaster r = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 8, 8, 4, null);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) r.setPixel(x, y, new int[] {0, 255, 255, 0});
+        }
+        ImageWriter jdk = null;
+        for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
+            ImageWriter w = it.next();
+            if (w.getClass().getName().startsWith("com.sun.")) jdk = w;
+        }
+        assertNotNull(jdk, "JDK JPEG writer");
+        Path p = dir.resolve("cmyk.jpg");
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(p.toFile())) {
+            jdk.setOutput(out);
+            jdk.write(null, new IIOImage(r, null, null), null);
+        } finally {
+            jdk.dispose();
+        }
+        Images.Image img = Images.read(p);
+        assertEquals(8, img.height());
+        assertEquals(8, img.width());
+        float max = 0;
+        int n = 64;
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < n; i++) {
+                assertEquals(img.chw()[c * n], img.chw()[c * n + i], 2f / 255, "uniform");
+                max = Math.max(max, img.chw()[c * n + i]);
+            }
+        }
+        assertTrue(max > 0.25f, "decoded to black");
     }
 
     @Test
