@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Atomic file writes: the content goes to a temporary sibling, is flushed, then renamed over the target, so a
@@ -27,6 +28,12 @@ public final class AtomicFiles {
             if (dir != null) Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
             try {
+                // createTempFile makes the file owner-only (0600); a result file is readable like any other
+                try {
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not a POSIX file system
+                }
                 try (OutputStream out = Files.newOutputStream(tmp)) {
                     writer.write(out);
                 }

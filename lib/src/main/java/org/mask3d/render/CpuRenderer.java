@@ -48,24 +48,34 @@ public final class CpuRenderer implements MpiRenderer {
                 double qy = m[3] * 0.5 + m[4] * py + m[5];
                 double qz = m[6] * 0.5 + m[7] * py + m[8];
                 for (int x = 0; x < w; x++, qx += m[0], qy += m[3], qz += m[6]) {
-                    double z = qz == 0 ? 1e-8 : qz;
-                    double sx = qx / z - 0.5, sy = qy / z - 0.5;
+                    double iz = 1.0 / (qz == 0 ? 1e-8 : qz);
+                    double sx = qx * iz - 0.5, sy = qy * iz - 0.5;
                     // all four taps outside (or NaN): alpha 0, and T·(1 − 0 + 1e−8) rounds to T in float32
                     if (!(sx > -1 && sy > -1 && sx < mw && sy < mh)) continue;
-                    int x0 = (int) Math.floor(sx), y0 = (int) Math.floor(sy);
+                    int x0 = (int) (sx + 1) - 1, y0 = (int) (sy + 1) - 1;   // floor, as sx, sy > −1
                     float fx = (float) (sx - x0), fy = (float) (sy - y0);
-                    float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-                    float cr = 0, cg = 0, cb = 0, ca = 0;
-                    boolean xin0 = x0 >= 0, xin1 = x0 + 1 < mw, yin0 = y0 >= 0, yin1 = y0 + 1 < mh;
-                    if (yin0) {
-                        int row = base + y0 * mw * 4;
-                        if (xin0) { int o = row + x0 * 4; cr += w00 * src[o]; cg += w00 * src[o + 1]; cb += w00 * src[o + 2]; ca += w00 * src[o + 3]; }
-                        if (xin1) { int o = row + (x0 + 1) * 4; cr += w01 * src[o]; cg += w01 * src[o + 1]; cb += w01 * src[o + 2]; ca += w01 * src[o + 3]; }
-                    }
-                    if (yin1) {
-                        int row = base + (y0 + 1) * mw * 4;
-                        if (xin0) { int o = row + x0 * 4; cr += w10 * src[o]; cg += w10 * src[o + 1]; cb += w10 * src[o + 2]; ca += w10 * src[o + 3]; }
-                        if (xin1) { int o = row + (x0 + 1) * 4; cr += w11 * src[o]; cg += w11 * src[o + 1]; cb += w11 * src[o + 2]; ca += w11 * src[o + 3]; }
+                    float cr, cg, cb, ca;
+                    if (x0 >= 0 && y0 >= 0 && x0 < mw - 1 && y0 < mh - 1) {   // interior: four taps, no checks
+                        int o = base + (y0 * mw + x0) * 4, o2 = o + mw * 4;
+                        float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+                        cr = w00 * src[o] + w01 * src[o + 4] + w10 * src[o2] + w11 * src[o2 + 4];
+                        cg = w00 * src[o + 1] + w01 * src[o + 5] + w10 * src[o2 + 1] + w11 * src[o2 + 5];
+                        cb = w00 * src[o + 2] + w01 * src[o + 6] + w10 * src[o2 + 2] + w11 * src[o2 + 6];
+                        ca = w00 * src[o + 3] + w01 * src[o + 7] + w10 * src[o2 + 3] + w11 * src[o2 + 7];
+                    } else {
+                        float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+                        cr = 0; cg = 0; cb = 0; ca = 0;
+                        boolean xin0 = x0 >= 0, xin1 = x0 + 1 < mw, yin0 = y0 >= 0, yin1 = y0 + 1 < mh;
+                        if (yin0) {
+                            int row = base + y0 * mw * 4;
+                            if (xin0) { int o = row + x0 * 4; cr += w00 * src[o]; cg += w00 * src[o + 1]; cb += w00 * src[o + 2]; ca += w00 * src[o + 3]; }
+                            if (xin1) { int o = row + (x0 + 1) * 4; cr += w01 * src[o]; cg += w01 * src[o + 1]; cb += w01 * src[o + 2]; ca += w01 * src[o + 3]; }
+                        }
+                        if (yin1) {
+                            int row = base + (y0 + 1) * mw * 4;
+                            if (xin0) { int o = row + x0 * 4; cr += w10 * src[o]; cg += w10 * src[o + 1]; cb += w10 * src[o + 2]; ca += w10 * src[o + 3]; }
+                            if (xin1) { int o = row + (x0 + 1) * 4; cr += w11 * src[o]; cg += w11 * src[o + 1]; cb += w11 * src[o + 2]; ca += w11 * src[o + 3]; }
+                        }
                     }
                     float t = tr[x];
                     float wt = t * ca;

@@ -12,6 +12,9 @@ import java.util.stream.IntStream;
 final class Parallel {
     private Parallel() {}
 
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, ForkJoinPool> POOLS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     static int defaultThreads() { return Runtime.getRuntime().availableProcessors(); }
 
     static void forEach(int n, int threads, IntConsumer body) {
@@ -19,7 +22,7 @@ final class Parallel {
             for (int i = 0; i < n; i++) body.accept(i);
             return;
         }
-        ForkJoinPool pool = new ForkJoinPool(threads);
+        ForkJoinPool pool = POOLS.computeIfAbsent(threads, ForkJoinPool::new);   // daemon workers, kept for reuse
         try {
             pool.submit(() -> IntStream.range(0, n).parallel().forEach(body)).get();
         } catch (InterruptedException e) {
@@ -30,8 +33,6 @@ final class Parallel {
             if (c instanceof RuntimeException r) throw r;
             if (c instanceof Error err) throw err;
             throw new IllegalStateException(c);
-        } finally {
-            pool.shutdown();
         }
     }
 }

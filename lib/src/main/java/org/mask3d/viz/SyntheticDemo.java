@@ -103,7 +103,7 @@ public final class SyntheticDemo {
 
         double[] idx = new double[n];
         for (int i = 0; i < n; i++) idx[i] = i;
-        XYChart chart = Plots.line("Exact MPI vs analytic ground truth along the LLFF path ("
+        XYChart chart = Plots.line("Exact MPI vs analytic ground truth ("
                 + o.width() + "x" + o.height() + ", 32 planes)", "view along the render path", "PSNR (dB)");
         Plots.series(chart, "PSNR", idx, psnr);
         Path psnrPng = out.resolve("psnr_along_path.png");
