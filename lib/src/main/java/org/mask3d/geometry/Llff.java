@@ -64,10 +64,14 @@ public final class Llff {
             return new Camera(k, cv, targetWidth, targetHeight);
         }
 
-        /** The inverse of {@link #toCamera}: an LLFF row for an OpenCV camera with fx = fy, centred principal point. */
+        /**
+         * The LLFF row of an OpenCV camera, as COLMAP-based tools write it: a proper rotation in LLFF axes
+         * [down, right, backwards]. Reading it back with {@link #toCamera} gives the camera in the released code's
+         * reflected world ({@code w2c} with its z column negated): every pose relative to another camera of the
+         * same rig is unchanged, which is all the method uses. Needs fx = fy and a centred principal point.
+         */
         public static PoseBounds fromCamera(Camera cam, double near, double far) {
             double[] cv = cam.w2c();
-            for (int i = 0; i < 4; i++) cv[i * 4 + 2] = -cv[i * 4 + 2];
             for (int j = 0; j < 4; j++) cv[8 + j] = -cv[8 + j];
             double[] m = new double[16];
             int[] rows = {1, 0, 2, 3};

@@ -61,7 +61,9 @@ public final class RenderPath {
     public static List<double[]> generate(List<Llff.PoseBounds> poses) { return generate(poses, ALL, 30); }
 
     /**
-     * Converts LLFF c2w path poses to cameras with the intrinsics and size of {@code like}.
+     * Converts LLFF c2w path poses to cameras with the intrinsics and size of {@code like}, in the world of
+     * {@link Llff.PoseBounds#toCamera} (the released conversion, which reflects the world). Render with reference
+     * cameras converted the same way, or use {@link #cameras(List, Llff.PoseBounds, Camera)}.
      */
     public static List<Camera> cameras(List<double[]> c2wPath, Camera like) {
         List<Camera> cams = new ArrayList<>();
@@ -70,6 +72,19 @@ public final class RenderPath {
             cams.add(new Camera(like.k(), c.w2c(), like.width(), like.height()));
         }
         return cams;
+    }
+
+    /**
+     * Path cameras expressed in the world of {@code ref}, the camera whose LLFF row is {@code refRow}: each path
+     * camera keeps its pose relative to the reference (which the released conversion's reflection leaves unchanged)
+     * and takes {@code ref}'s intrinsics and size. Use this when the MPI's reference camera did not come through
+     * {@link Llff.PoseBounds#toCamera}, e.g. a synthetic rig.
+     */
+    public static List<Camera> cameras(List<double[]> c2wPath, Llff.PoseBounds refRow, Camera ref) {
+        Camera refLlff = refRow.toCamera(ref.width());
+        List<Camera> out = new ArrayList<>();
+        for (Camera c : cameras(c2wPath, refLlff)) out.add(ref.withPose(Mat.mul(c.relativeTo(refLlff), ref.w2c())));
+        return out;
     }
 
     /** Mean pose: centre = mean of centres, z = normalised sum of z axes, "up" = sum of x (down) axes. */

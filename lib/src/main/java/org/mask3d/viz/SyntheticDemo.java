@@ -59,7 +59,7 @@ public final class SyntheticDemo {
 
         // the render path, the MPI, a top view
         List<double[]> path = RenderPath.generate(pbs);
-        List<Camera> views = RenderPath.cameras(path, pbs.get(0).toCamera(o.width()));
+        List<Camera> views = RenderPath.cameras(path, pbs.get(0), scene.cameras().get(0));
         Path planes = out.resolve("mpi_planes.png");
         Images.writePng(planes, Volumes.planeGrid(scene.exactMpi(0), 4, true));
         files.add(planes);

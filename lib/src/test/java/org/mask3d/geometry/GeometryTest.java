@@ -94,14 +94,25 @@ class GeometryTest {
         Llff.write(p, List.of(Llff.PoseBounds.fromCamera(cams.get(0), 1, 9), Llff.PoseBounds.fromCamera(cams.get(1), 2, 8)));
         List<Llff.PoseBounds> back = Llff.read(p);
         for (int i = 0; i < 2; i++) {
-            assertArrayEquals(cams.get(i).w2c(), back.get(i).toCamera().w2c(), 1e-12);
+            double[] reflected = cams.get(i).w2c();
+            for (int row = 0; row < 4; row++) reflected[row * 4 + 2] = -reflected[row * 4 + 2];
+            assertArrayEquals(reflected, back.get(i).toCamera().w2c(), 1e-12);
             assertArrayEquals(cams.get(i).k(), back.get(i).toCamera().k(), 1e-12);
+            double[] rot = new double[9];
+            double[] c2w = back.get(i).c2w();
+            for (int row = 0; row < 3; row++) System.arraycopy(c2w, row * 4, rot, row * 3, 3);
+            assertEquals(1.0, det3(rot), 1e-9, "LLFF rows hold proper rotations, as COLMAP writes them");
         }
+        assertArrayEquals(cams.get(1).relativeTo(cams.get(0)), back.get(1).toCamera().relativeTo(back.get(0).toCamera()), 1e-12);
         assertEquals(9, back.get(0).far());
         Npy.write(p, NpyArray.ofDouble(new double[30], 2, 15));
         InputException e = assertThrows(InputException.class, () -> Llff.read(p));
         assertTrue(e.getMessage().contains("poses_bounds.npy") && e.getMessage().contains("[N,17]")
                 && e.getMessage().contains("[2,15]"), e.getMessage());
+    }
+
+    static double det3(double[] m) {
+        return m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
     }
 
     @Test void relativePoseIsInvariantToTheLlffWorldFlip() {
@@ -122,12 +133,19 @@ class GeometryTest {
         }
         List<double[]> path = RenderPath.generate(poses);
         assertEquals(270, path.size());
-        List<Camera> cams = RenderPath.cameras(path, poses.get(0).toCamera());
+        Camera ref = new Camera(Camera.intrinsics(50, 64, 48), Mat.identity(4), 64, 48);
+        List<Camera> cams = RenderPath.cameras(path, poses.get(0), ref);
         double meanX = 0.15;
         for (Camera c : cams) {
             double[] ctr = c.center();
             assertTrue(Math.abs(ctr[0] - meanX) < 0.3, "path stays near the rig: " + c);
             assertTrue(c.forward()[2] > 0.9, "path cameras look forward");
+            assertTrue(Mat.rotation(c.w2c())[0] > 0.9, "no reflection: x stays x");
+        }
+        // the same poses relative to the reference as in the released (reflected) world
+        List<Camera> llff = RenderPath.cameras(path, poses.get(0).toCamera());
+        for (int i = 0; i < path.size(); i += 17) {
+            assertArrayEquals(llff.get(i).relativeTo(poses.get(0).toCamera()), cams.get(i).relativeTo(ref), 1e-9);
         }
         assertEquals(2.5, RenderPath.percentile(new double[]{1, 2, 3, 4}, 50), 1e-12);
     }
