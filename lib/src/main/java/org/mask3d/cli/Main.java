@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 /** The {@code mask3d} command line: every command is a thin shell over a library call. */
 @Command(name = "mask3d", mixinStandardHelpOptions = true, version = "mask3d 0.1.0",
         description = "Deep 3D Mask Volume view synthesis: a Java research workbench.",
-        subcommands = {DemoCommand.class, ParityCommand.class, BenchCommand.class},
+        subcommands = {DemoCommand.class, PsvCommand.class, ParityCommand.class, BenchCommand.class},
         footer = {"", "Launcher commands (handled by ./mask3d itself):",
                 "  test    install the notebook tooling if missing, then run every test, notebooks included",
                 "  setup   install the notebook tooling and register the Jupyter kernelspec 'mask3d'",
@@ -43,6 +43,9 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("mask3d: error: " + ex.getMessage());
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                err.println("Did you mean: " + String.join(", ", u.getSuggestions()) + "?");
+            }
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
             return 2;

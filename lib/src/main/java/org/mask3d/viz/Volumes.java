@@ -85,4 +85,46 @@ public final class Volumes {
         System.arraycopy(mask, d * h * w, slice, 0, h * w);
         return ColorMap.VIRIDIS.apply(slice, h, w, 0f, 1f);
     }
+
+    /**
+     * A plane-sweep volume as a grid: one row per view, one column per chosen plane, and a last row showing how
+     * much the views disagree on each plane (mean |colour difference| to view 0 over the other views, in Turbo, 0 to
+     * 0.5; voxels outside any view black). Correct poses make a scene point agree on the plane at its depth, so
+     * this is how to eyeball pose quality.
+     *
+     * @param psv    [3V, D, H, W]
+     * @param chosen plane indices to show
+     * @param depths [D] plane depths for the captions
+     */
+    public static BufferedImage psvGrid(float[] psv, int views, int planes, int h, int w, int[] chosen, double[] depths) {
+        List<BufferedImage> tiles = new ArrayList<>();
+        List<String> caps = new ArrayList<>();
+        for (int v = 0; v < views; v++) {
+            for (int d : chosen) {
+                tiles.add(psvSlice(psv, views, planes, h, w, v, d));
+                caps.add(String.format("view %d, plane %d (z=%.2f)", v, d, depths[d]));
+            }
+        }
+        if (views > 1) {
+            int n = h * w;
+            for (int d : chosen) {
+                float[] dis = new float[n];
+                for (int p = 0; p < n; p++) {
+                    double s = 0;
+                    boolean outside = false;
+                    for (int v = 1; v < views; v++) {
+                        for (int c = 0; c < 3; c++) {
+                            float a = psv[((3 * 0 + c) * planes + d) * n + p], b = psv[((3 * v + c) * planes + d) * n + p];
+                            if (a < -0.999f || b < -0.999f) outside = true;
+                            s += Math.abs(a - b) / (3.0 * (views - 1));
+                        }
+                    }
+                    dis[p] = outside ? Float.NaN : (float) s;
+                }
+                tiles.add(ColorMap.TURBO.apply(dis, h, w, 0f, 0.5f));
+                caps.add(String.format("disagreement, plane %d", d));
+            }
+        }
+        return Grid.tile(tiles, chosen.length, caps, 4);
+    }
 }

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Against the released code's outputs in ../shared/fixtures (skipped, and said so, when they are absent). */
-class ParityCaseTest {
-    static Path fixture(String name) {
+public class ParityCaseTest {
+    public static Path fixture(String name) {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             Path f = p.resolveSibling("shared").resolve("fixtures/original-parity").resolve(name);
             if (Files.exists(f)) return f;

@@ -1,0 +1,132 @@
+package org.mask3d.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mask3d.eval.ParityCaseTest;
+import org.mask3d.geometry.Llff;
+import org.mask3d.io.Npy;
+import org.mask3d.io.NpyArray;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** End-to-end tests of each command, through the same entry point as the launcher. */
+class CliTest {
+    @TempDir Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    static synchronized Run run(String... args) {
+        PrintStream o = System.out, e = System.err;
+        ByteArrayOutputStream bo = new ByteArrayOutputStream(), be = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(bo, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(be, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, bo.toString(StandardCharsets.UTF_8), be.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(o);
+            System.setErr(e);
+        }
+    }
+
+    @Test void helpListsRealCommandsAndEachHasExamples() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        for (String c : new String[]{"demo", "psv", "parity", "bench"}) {
+            assertTrue(r.out().contains(c), "help lists " + c);
+            Run h = run(c, "--help");
+            assertEquals(0, h.code());
+            assertTrue(h.out().contains("Examples:"), c + " --help has examples");
+        }
+    }
+
+    @Test void unknownOptionIsOneLineAndExit2() {
+        Run r = run("demo", "--widht", "10");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unknown options: '--widht'"), r.err());
+        assertTrue(r.err().contains("Did you mean: --width"), r.err());
+        assertFalse(r.err().contains("at org."), "no stack trace");
+    }
+
+    @Test void demoWritesItsOutputsAndListsThem() throws Exception {
+        Path out = tmp.resolve("demo");
+        Run r = run("demo", "--out", out.toString(), "--width", "48", "--height", "32", "--cameras", "3", "--frames", "4");
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[]{"novel_views.gif", "psnr_along_path.png", "psnr_along_path.csv", "mpi_planes.png",
+                "cameras_top_view.png", "render_vs_truth.png", "scene/poses_bounds.npy", "scene/cam02/00000.png",
+                "scene/background/cam00.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+            assertTrue(r.out().contains(out.resolve(f.contains("/") && f.startsWith("scene/cam") ? "scene/cam00" : f).toString())
+                    || f.startsWith("scene/"), "listed: " + f);
+        }
+        assertEquals(271, Files.readAllLines(out.resolve("psnr_along_path.csv")).size());
+        assertTrue(r.out().contains("mean"), r.out());
+    }
+
+    @Test void psvOnTheDemoSceneAndItsBadInputs() throws Exception {
+        Path out = tmp.resolve("demo");
+        assertEquals(0, run("demo", "--out", out.toString(), "--width", "40", "--height", "24", "--frames", "2").code());
+        Path scene = out.resolve("scene");
+        Run ok = run("psv", "--scene", scene.toString(), "--src", "1,2", "--out", tmp.resolve("psv").toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(Files.exists(tmp.resolve("psv/psv_frame00000_ref00.png")));
+        assertEquals(0, run("psv", "--scene", scene.toString(), "--background", "--out", tmp.resolve("psv").toString()).code());
+
+        // a camera folder too many
+        Files.createDirectories(scene.resolve("cam04"));
+        Run bad = run("psv", "--scene", scene.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("poses_bounds.npy has 4 cameras but 5 camera folders"), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), "one line: " + bad.err());
+        Files.delete(scene.resolve("cam04"));
+
+        // poses_bounds of the wrong shape, then the wrong dtype
+        Path pb = scene.resolve("poses_bounds.npy");
+        var rows = Llff.read(pb);
+        Npy.write(pb, NpyArray.ofDouble(new double[4 * 15], 4, 15));
+        Run shape = run("psv", "--scene", scene.toString());
+        assertEquals(2, shape.code());
+        assertTrue(shape.err().contains("poses_bounds.npy") && shape.err().contains("[N,17]"), shape.err());
+        Files.write(pb, NpyTestBytes.int64Npy(4, 17));
+        Run dtype = run("psv", "--scene", scene.toString());
+        assertTrue(dtype.err().contains("<i8") && dtype.err().contains("float32 or float64"), dtype.err());
+        Llff.write(pb, rows);
+
+        // a corrupt image
+        Files.write(scene.resolve("cam01/00000.png"), new byte[]{1, 2, 3});
+        Run img = run("psv", "--scene", scene.toString());
+        assertEquals(2, img.code());
+        assertTrue(img.err().contains("cam01/00000.png"), img.err());
+
+        // a missing folder, then --verbose shows the stack trace
+        Run missing = run("psv", "--scene", tmp.resolve("nope").toString());
+        assertTrue(missing.err().contains("scene folder not found"), missing.err());
+        Run verbose = run("psv", "--scene", tmp.resolve("nope").toString(), "--verbose");
+        assertTrue(verbose.err().contains("at org.mask3d"), verbose.err());
+    }
+
+    @Test void parityOnTheSharedFixtures() {
+        Path a = ParityCaseTest.fixture("shared-a.npz");
+        org.junit.jupiter.api.Assumptions.assumeTrue(a != null, "shared fixtures absent: skipped");
+        Run r = run("parity", "--case", a.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("psv") && r.out().contains("fg_acc_alpha") && r.out().contains("all arrays within tolerance"));
+        Run strict = run("parity", "--case", a.toString(), "--psv-tol", "1e-9");
+        assertEquals(1, strict.code(), "a tolerance that cannot hold fails");
+        Run missing = run("parity", "--case", tmp.resolve("x.npz").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("file not found"), missing.err());
+    }
+
+    @Test void benchRunsSmall() {
+        Run r = run("bench", "render", "--width", "64", "--height", "48", "--planes", "8", "--iters", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("java-1t") && r.out().contains("djl-ops") && r.out().contains("bit-identical across thread counts: yes"), r.out());
+    }
+}
