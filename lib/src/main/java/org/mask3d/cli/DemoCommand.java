@@ -19,27 +19,37 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  ./mask3d demo",
                 "  ./mask3d demo --out runs/demo-hd --width 640 --height 360",
-                "  ./mask3d demo --cameras 6 --frames 60"})
+                "  ./mask3d demo --cameras 6 --frames 60",
+                "  ./mask3d demo --config configs/demo.txt"})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).") Path out;
-    @Option(names = "--width", defaultValue = "320", description = "Image width (default: ${DEFAULT-VALUE}).") int width;
-    @Option(names = "--height", defaultValue = "180", description = "Image height (default: ${DEFAULT-VALUE}).") int height;
-    @Option(names = "--cameras", defaultValue = "4", description = "Cameras in the rig (default: ${DEFAULT-VALUE}).") int cameras;
-    @Option(names = "--frames", defaultValue = "30", description = "Video frames of the moving card (default: ${DEFAULT-VALUE}).") int frames;
+    @Option(names = "--config", paramLabel = "FILE", description = "A config (key = value: img_wh, num_cams, num_frames, "
+            + "gif_stride, out_dir); options given on the command line win.") Path config;
+    @Option(names = "--out", description = "Output folder (default: runs/demo).") Path out;
+    @Option(names = "--width", description = "Image width (default: 320).") Integer width;
+    @Option(names = "--height", description = "Image height (default: 180).") Integer height;
+    @Option(names = "--cameras", description = "Cameras in the rig (default: 4).") Integer cameras;
+    @Option(names = "--frames", description = "Video frames of the moving card (default: 30).") Integer frames;
     @Option(names = "--threads", description = "Renderer threads (default: all cores).") Integer threads;
 
     @Override public Integer call() {
-        if (width < 16 || height < 16) throw new org.mask3d.InputException("--width and --height must be at least 16, got "
-                + width + "x" + height);
-        if (cameras < 2) throw new org.mask3d.InputException("--cameras must be at least 2, got " + cameras);
-        if (frames < 1) throw new org.mask3d.InputException("--frames must be at least 1, got " + frames);
+        SyntheticDemo.Options o = SyntheticDemo.Options.defaults();
+        Path outDir = Path.of("runs/demo");
+        if (config != null) {
+            org.mask3d.io.ConfigFile cfg = org.mask3d.io.ConfigFile.read(config);
+            o = SyntheticDemo.Options.fromConfig(cfg, o);
+            outDir = Path.of(cfg.string("out_dir", outDir.toString()));
+        }
+        o = new SyntheticDemo.Options(width != null ? width : o.width(), height != null ? height : o.height(),
+                cameras != null ? cameras : o.cameras(), frames != null ? frames : o.frames(), o.gifStride());
+        if (out != null) outDir = out;
+        int width = o.width(), height = o.height(), cameras = o.cameras(), frames = o.frames();
         CpuRenderer renderer = threads == null ? new CpuRenderer() : new CpuRenderer(threads);
         System.out.printf("mask3d demo: synthetic scene %dx%d, %d cameras, %d frames, 32 planes, %s%n",
                 width, height, cameras, frames, renderer.name());
         SyntheticDemo.Result r;
         try (ProgressBar pb = new ProgressBarBuilder().setTaskName("rendering").setInitialMax(270)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build()) {
-            r = SyntheticDemo.run(out, new SyntheticDemo.Options(width, height, cameras, frames, 2), renderer, pb::stepTo);
+            r = SyntheticDemo.run(outDir, o, renderer, pb::stepTo);
         }
         System.out.printf("rendered %d novel views, %.1f ms per view; PSNR vs analytic ground truth: mean %.2f dB, "
                 + "min %.2f dB%n", r.views(), r.msPerView(), r.meanPsnr(),

@@ -31,9 +31,35 @@ import java.util.function.IntConsumer;
 public final class SyntheticDemo {
     private SyntheticDemo() {}
 
-    /** Demo settings. */
+    /**
+     * Demo settings.
+     *
+     * @param width     image width of every camera ({@code img_wh[0]} in a config)
+     * @param height    image height ({@code img_wh[1]})
+     * @param cameras   cameras in the rig ({@code num_cams})
+     * @param frames    video frames the moving card crosses ({@code num_frames})
+     * @param gifStride every how many rendered views go into the GIF ({@code gif_stride})
+     */
     public record Options(int width, int height, int cameras, int frames, int gifStride) {
+        public Options {
+            if (width < 16 || height < 16) throw new org.mask3d.InputException("image size must be at least 16x16, got " + width + "x" + height);
+            if (cameras < 2) throw new org.mask3d.InputException("the rig needs at least 2 cameras, got " + cameras);
+            if (frames < 1) throw new org.mask3d.InputException("need at least 1 frame, got " + frames);
+            if (gifStride < 1) throw new org.mask3d.InputException("gif_stride must be at least 1, got " + gifStride);
+        }
+
         public static Options defaults() { return new Options(320, 180, 4, 30, 2); }
+
+        /** The keys a demo config may hold. */
+        public static final java.util.Set<String> KEYS = java.util.Set.of("img_wh", "num_cams", "num_frames", "gif_stride", "out_dir");
+
+        /** Settings from a config (keys {@link #KEYS}; unknown keys are errors), missing keys from {@code base}. */
+        public static Options fromConfig(org.mask3d.io.ConfigFile cfg, Options base) {
+            cfg.requireKnown(KEYS);
+            int[] wh = cfg.integers("img_wh", 2, new int[]{base.width(), base.height()});
+            return new Options(wh[0], wh[1], cfg.integer("num_cams", base.cameras()), cfg.integer("num_frames", base.frames()),
+                    cfg.integer("gif_stride", base.gifStride()));
+        }
     }
 
     /** What the demo produced: every file written and the PSNR of each rendered view. */

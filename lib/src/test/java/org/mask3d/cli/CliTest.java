@@ -129,4 +129,18 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("java-1t") && r.out().contains("djl-ops") && r.out().contains("bit-identical across thread counts: yes"), r.out());
     }
+
+    @Test void demoReadsAConfigAndRejectsTypos() throws Exception {
+        Path cfg = tmp.resolve("demo.txt");
+        Path out = tmp.resolve("from-config");
+        Files.writeString(cfg, "out_dir = " + out + "\nimg_wh = [40, 24]\nnum_cams = 2\nnum_frames = 2\n");
+        Run r = run("demo", "--config", cfg.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("40x24, 2 cameras"), r.out());
+        assertTrue(Files.exists(out.resolve("novel_views.gif")));
+        Files.writeString(cfg, "img_hw = [40, 24]\n");
+        Run bad = run("demo", "--config", cfg.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("did you mean 'img_wh'"), bad.err());
+    }
 }
