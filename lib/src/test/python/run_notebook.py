@@ -23,6 +23,7 @@ environment error (no nbclient, no kernelspec).
 import argparse
 import asyncio
 import os
+import re
 import sys
 import tempfile
 import time
@@ -113,6 +114,17 @@ async def wait_until_bound(km, timeout: float):
         await asyncio.sleep(0.05)
 
 
+def error_text(cell, e) -> str:
+    """The error of a failed cell without the cell's full source (nbclient's message repeats it)."""
+    text = str(e)
+    if isinstance(e, CellExecutionError):
+        _, sep, rest = text.partition(cell.source + "\n------------------\n")
+        if sep:
+            text = rest
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)  # ANSI colours
+    return "\n".join("    " + line for line in text.strip().splitlines())
+
+
 def image_count(cell) -> int:
     return sum(1 for o in cell.get("outputs", []) if "image/png" in o.get("data", {}))
 
@@ -188,7 +200,7 @@ async def run(args) -> int:
             head += "\n    > ..."
         kind = {CellTimeoutError: f"timed out after {args.timeout} s", DeadKernelError: "killed the kernel"}.get(
             type(e), "raised an error")
-        print(f"FAILED {name}: cell {index} {kind}\n{head}\n  error:\n{str(e).rstrip()}\n"
+        print(f"FAILED {name}: cell {index} {kind}\n{head}\n  error:\n{error_text(cell, e)}\n"
               f"  executed notebook (outputs up to the failure): {out}", flush=True)
         if not isinstance(e, CellExecutionError):
             print(f"  kernel log {log}:\n{log_tail(log)}", flush=True)
