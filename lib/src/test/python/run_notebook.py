@@ -92,7 +92,8 @@ def listening_ports() -> set:
 
 
 async def wait_until_bound(km, timeout: float):
-    """Waits until the kernel listens on all five of its ports, then half a second more.
+    """Waits until the kernel listens on all five of its ports, then half a second more; RuntimeError if it
+    does not within timeout (a start-up failure, retried like the others).
 
     rapaio-jupyter-kernel 3.0.1 starts its channel threads (Channels.connect) before it creates its table of
     message handlers; a request that arrives in between (the client's kernel_info, queued by ZeroMQ until
@@ -112,6 +113,7 @@ async def wait_until_bound(km, timeout: float):
         if not await ensure_async(km.is_alive()):
             return  # died: wait_for_ready reports it
         await asyncio.sleep(0.05)
+    raise RuntimeError(f"Kernel did not open its ports in {timeout} seconds")
 
 
 def error_text(cell, e) -> str:
