@@ -1,0 +1,11 @@
+// Start-up script of the "mask3d" Jupyter kernel (run by rapaio's kernel through RJK_INIT_SCRIPT before the
+// first cell): the imports every notebook would otherwise repeat, so a notebook's first cell needs no paths.
+// Import only packages that exist in lib/src/main/java: an import of a missing package breaks the start-up.
+import java.util.*;
+import java.util.stream.*;
+import java.io.*;
+import java.nio.file.*;
+import java.awt.image.BufferedImage;
+import org.knowm.xchart.*;
+import org.mask3d.*;
+import org.mask3d.io.*;

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs what the notebooks need and registers the Java kernel "mask3d" for this checkout.
+#   setup-notebooks.sh                 install + register, then check the build and say how to open notebooks
+#   setup-notebooks.sh --install-only  install + register only (./mask3d test, before `mvn verify` builds)
+# Idempotent and quick when everything is present: apt runs only for missing packages, the kernelspec is
+# rewritten only when it differs. As root it installs the Debian packages itself; otherwise it prints the
+# apt command and exits 1.
+# The kernelspec runs lib/src/main/scripts/kernel.sh, which computes the class path when the kernel starts,
+# so it needs no re-registration after a build; it is tied to this checkout's absolute path.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
+KERNEL_NAME=mask3d
+PY=/usr/bin/python3   # Debian's Python, which has nbclient; not a pyenv/venv python3 first on PATH
+PACKAGES=(jupyter-nbconvert jupyter-client jupyter-core python3-nbclient fontconfig fonts-dejavu-core)
+
+install_only=false
+case "${1:-}" in
+  --install-only) install_only=true ;;
+  "") ;;
+  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "setup-notebooks.sh: unknown option '$1' (use --install-only or nothing)" >&2; exit 2 ;;
+esac
+
+# 1. Debian packages
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${PACKAGES[@]}"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
+  done
+elif ! "$PY" -c 'import nbclient, jupyter_client' >/dev/null 2>&1; then
+  echo "setup-notebooks.sh: no dpkg here and $PY cannot import nbclient; install Jupyter's nbclient," \
+       "jupyter_client and nbconvert for $PY by hand" >&2
+  exit 1
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup-notebooks.sh: missing Debian packages: ${missing[*]}" >&2
+    echo "run as root:  sudo sh -c '$cmd'" >&2
+    echo "then run ./mask3d setup again" >&2
+    exit 1
+  fi
+  echo "setup-notebooks.sh: installing ${missing[*]} ..." >&2
+  apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+"$PY" -c 'import nbclient, jupyter_client' || {
+  echo "setup-notebooks.sh: $PY still cannot import nbclient/jupyter_client" >&2; exit 1; }
+
+# 2. Kernelspec "mask3d" (user level: works for root and non-root alike, needs no write access to /usr)
+spec_dir="$(mktemp -d)"
+trap 'rm -rf "$spec_dir"' EXIT
+ROOT="$ROOT" NAME="$KERNEL_NAME" "$PY" - "$spec_dir/kernel.json" <<'PYEOF'
+import json, os, sys
+root = os.environ["ROOT"]
+spec = {
+    "argv": ["bash", os.path.join(root, "lib/src/main/scripts/kernel.sh"), "{connection_file}"],
+    "display_name": "Java (mask3d)",
+    "language": "java",
+    "interrupt_mode": "message",
+    # kernel.sh sets these too (and RJK_CLASSPATH, RJK_INIT_SCRIPT); repeated here so the spec reads whole
+    "env": {"OMP_NUM_THREADS": "1", "DJL_OFFLINE": "true", "RJK_TIMEOUT_MILLIS": "-1"},
+    "metadata": {"mask3d_root": root},
+}
+with open(sys.argv[1], "w") as f:
+    json.dump(spec, f, indent=2)
+    f.write("\n")
+PYEOF
+data_dir="$("$PY" -c 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())')"
+installed="$data_dir/kernels/$KERNEL_NAME/kernel.json"
+if [ -f "$installed" ] && cmp -s "$installed" "$spec_dir/kernel.json"; then
+  echo "setup-notebooks.sh: kernelspec '$KERNEL_NAME' already points at $ROOT" >&2
+else
+  "$PY" -m jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec_dir" >/dev/null 2>&1 || {
+    echo "setup-notebooks.sh: 'jupyter kernelspec install' failed:" >&2
+    "$PY" -m jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec_dir" >&2; exit 1; }
+  cmp -s "$installed" "$spec_dir/kernel.json" || {
+    echo "setup-notebooks.sh: kernelspec not found at $installed after install" >&2; exit 1; }
+  echo "setup-notebooks.sh: registered kernelspec '$KERNEL_NAME' (Java (mask3d)) -> $ROOT, in $(dirname "$installed")" >&2
+fi
+$install_only && exit 0
+
+# 3. The kernel needs the build; say what is missing and how to open the notebooks
+for f in lib/target/mask3d-lib.jar lib/target/kernel/rapaio-jupyter-kernel.jar; do
+  [ -f "$ROOT/$f" ] || { echo "setup-notebooks.sh: $f is missing: build with (cd $ROOT && mvn -B -q package -DskipTests)" >&2; exit 1; }
+done
+command -v java >/dev/null 2>&1 || { echo "setup-notebooks.sh: no 'java' on PATH; the kernel needs Java 17+" >&2; exit 1; }
+echo "setup-notebooks.sh: ready. Run the notebooks: ./mask3d test ; open them in a browser:" >&2
+if [ -x /usr/bin/jupyter-notebook ]; then
+  echo "  (cd $ROOT && jupyter notebook notebooks/)   and pick the kernel 'Java (mask3d)'" >&2
+else
+  echo "  apt-get install jupyter-notebook, then (cd $ROOT && jupyter notebook notebooks/)" >&2
+fi
