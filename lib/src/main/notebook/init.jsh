@@ -9,3 +9,8 @@ import java.awt.image.BufferedImage;
 import org.knowm.xchart.*;
 import org.mask3d.*;
 import org.mask3d.io.*;
+import org.mask3d.geometry.*;
+import org.mask3d.data.*;
+import org.mask3d.render.*;
+import org.mask3d.eval.*;
+import org.mask3d.viz.*;
