@@ -1,7 +1,7 @@
 package org.mask3d.cli;
 
 import org.mask3d.InputException;
-import org.mask3d.data.LlffScene;
+import org.mask3d.data.VideoFolderScene;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.io.Images;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "psv", mixinStandardHelpOptions = true,
-        description = {"Build the plane-sweep volume of a scene folder (released layout: poses_bounds.npy, camNN/ frames, "
+        description = {"Build the plane-sweep volume of a scene folder (poses_bounds.npy, frames/camNN/ (or camNN/) frames, "
                 + "optional background/camNN.png) into a reference camera and write a grid of plane slices plus the "
                 + "views' disagreement per plane: correct poses make the scene agree on the plane at its depth.",
                 "Depth bounds are the mask stage's: [0.9 min(near, far), 2 max(near, far)] over all cameras, 32 planes."},
@@ -35,7 +35,7 @@ final class PsvCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/psv", description = "Output folder (default: ${DEFAULT-VALUE}).") Path out;
 
     @Override public Integer call() {
-        LlffScene s = LlffScene.open(scene);
+        VideoFolderScene s = VideoFolderScene.open(scene);
         List<Integer> views = new ArrayList<>();
         views.add(ref);
         views.addAll(src != null ? src : List.of((ref + 1) % s.numCameras()));
@@ -49,9 +49,7 @@ final class PsvCommand implements Callable<Integer> {
             case "pixel-centers" -> PlaneSweep.Sampling.PIXEL_CENTERS;
             default -> throw new InputException("--sampling must be 'released' or 'pixel-centers', got '" + sampling + "'");
         };
-        double[] nears = s.poses().stream().mapToDouble(p -> p.near()).toArray();
-        double[] fars = s.poses().stream().mapToDouble(p -> p.far()).toArray();
-        double[] bd = PlaneDepths.sceneBounds(nears, fars);
+        double[] bd = s.depthBounds();
         double[] depths = PlaneDepths.inverseLinear(bd[0], bd[1], PlaneDepths.DEFAULT_PLANES);
         List<float[]> imgs = new ArrayList<>();
         List<Camera> cams = new ArrayList<>();

@@ -137,6 +137,59 @@ public final class Images {
         return new Image(chw, 3, img.getHeight(), img.getWidth());
     }
 
+    /**
+     * Reads an image with its alpha channel: [4, H, W] (RGB then alpha, not premultiplied), values in [0,1]. An
+     * image without alpha gets alpha 1 everywhere.
+     *
+     * @throws InputException as {@link #read}
+     */
+    public static Image readRgba(Path path) {
+        Objects.requireNonNull(path, "path");
+        if (!Files.exists(path)) throw new InputException("image not found: " + path);
+        BufferedImage img = decode(path);
+        int w = img.getWidth(), h = img.getHeight(), n = w * h;
+        float[] rgb = fromBufferedImage(img);
+        float[] out = new float[4 * n];
+        System.arraycopy(rgb, 0, out, 0, 3 * n);
+        if (img.getColorModel().hasAlpha()) {
+            int[] a = img.getAlphaRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+            float max = (1 << img.getColorModel().getComponentSize(img.getColorModel().getNumComponents() - 1)) - 1;
+            for (int i = 0; i < n; i++) out[3 * n + i] = a[i] / max;
+        } else {
+            java.util.Arrays.fill(out, 3 * n, 4 * n, 1f);
+        }
+        return new Image(out, 4, h, w);
+    }
+
+    /**
+     * An image's size from its header, without decoding the pixels.
+     *
+     * @return {width, height}
+     * @throws InputException "image not found: PATH" or "PATH: not a readable PNG/JPEG image (...)"
+     */
+    public static int[] size(Path path) {
+        Objects.requireNonNull(path, "path");
+        if (!Files.exists(path)) throw new InputException("image not found: " + path);
+        String bad = path + ": not a readable PNG/JPEG image";
+        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
+            if (in == null) throw new InputException(bad + " (cannot open it)");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw new InputException(bad + " (unrecognised format)");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[]{reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (InputException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new InputException(bad + " (" + msg.trim() + ")", e);
+        }
+    }
+
     private static BufferedImage decode(Path path) {
         String bad = path + ": not a readable PNG/JPEG image";
         try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {

@@ -23,7 +23,7 @@ import java.util.function.IntConsumer;
 
 /**
  * The demo on built-in synthetic data: builds a {@link SyntheticScene}, writes its rig as an LLFF scene folder
- * ({@code scene/poses_bounds.npy}, {@code scene/camNN/*.png} for a few frames, {@code scene/background/camNN.png}),
+ * ({@code scene/poses_bounds.npy}, {@code scene/frames/camNN/*.png} for a few frames, {@code scene/background/camNN.png}),
  * renders the scene's exact MPI (dynamic card at the video frame) along the released LLFF render path (270 poses,
  * the video frame advancing with the pose as in {@code render_llff_video.py}), compares every view with the
  * analytic ground truth, and writes pictures, an animated GIF and a PSNR plot.
@@ -77,13 +77,13 @@ public final class SyntheticDemo {
         for (int c = 0; c < o.cameras(); c++) {
             Camera cam = scene.cameras().get(c);
             for (int f = 0; f < o.frames(); f += Math.max(1, o.frames() / 3)) {
-                Path img = sceneDir.resolve(String.format("cam%02d/%05d.png", c, f));
+                Path img = sceneDir.resolve(String.format("frames/cam%02d/%05d.png", c, f));
                 Images.writePng(img, scene.render(cam, f), 3, o.height(), o.width());
             }
             Path bg = sceneDir.resolve(String.format("background/cam%02d.png", c));
             Images.writePng(bg, scene.background(cam), 3, o.height(), o.width());
         }
-        files.add(sceneDir.resolve("cam00"));
+        files.add(sceneDir.resolve("frames"));
         files.add(sceneDir.resolve("background"));
 
         // the render path, the MPI, a top view

@@ -59,10 +59,10 @@ class CliTest {
         Run r = run("demo", "--out", out.toString(), "--width", "48", "--height", "32", "--cameras", "3", "--frames", "4");
         assertEquals(0, r.code(), r.err());
         for (String f : new String[]{"novel_views.gif", "psnr_along_path.png", "psnr_along_path.csv", "mpi_planes.png",
-                "cameras_top_view.png", "render_vs_truth.png", "scene/poses_bounds.npy", "scene/cam02/00000.png",
+                "cameras_top_view.png", "render_vs_truth.png", "scene/poses_bounds.npy", "scene/frames/cam02/00000.png",
                 "scene/background/cam00.png"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
-            assertTrue(r.out().contains(out.resolve(f.contains("/") && f.startsWith("scene/cam") ? "scene/cam00" : f).toString())
+            assertTrue(r.out().contains(out.resolve(f).toString())
                     || f.startsWith("scene/"), "listed: " + f);
         }
         assertEquals(271, Files.readAllLines(out.resolve("psnr_along_path.csv")).size());
@@ -79,12 +79,12 @@ class CliTest {
         assertEquals(0, run("psv", "--scene", scene.toString(), "--background", "--out", tmp.resolve("psv").toString()).code());
 
         // a camera folder too many
-        Files.createDirectories(scene.resolve("cam04"));
+        Files.createDirectories(scene.resolve("frames/cam04"));
         Run bad = run("psv", "--scene", scene.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("poses_bounds.npy has 4 cameras but 5 camera folders"), bad.err());
         assertEquals(1, bad.err().strip().lines().count(), "one line: " + bad.err());
-        Files.delete(scene.resolve("cam04"));
+        Files.delete(scene.resolve("frames/cam04"));
 
         // poses_bounds of the wrong shape, then the wrong dtype
         Path pb = scene.resolve("poses_bounds.npy");
@@ -99,7 +99,7 @@ class CliTest {
         Llff.write(pb, rows);
 
         // a corrupt image
-        Files.write(scene.resolve("cam01/00000.png"), new byte[]{1, 2, 3});
+        Files.write(scene.resolve("frames/cam01/00000.png"), new byte[]{1, 2, 3});
         Run img = run("psv", "--scene", scene.toString());
         assertEquals(2, img.code());
         assertTrue(img.err().contains("cam01/00000.png"), img.err());

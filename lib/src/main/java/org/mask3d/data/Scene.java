@@ -1,0 +1,61 @@
+package org.mask3d.data;
+
+import org.mask3d.geometry.Camera;
+import org.mask3d.geometry.PlaneDepths;
+
+import java.util.List;
+
+/**
+ * A dynamic scene filmed by a rig of static cameras: what stage 2 trains on and what videos are rendered from.
+ *
+ * <p>All cameras share one image size; images are [3,H,W] in [0,1]; cameras are OpenCV w2c at that size (see
+ * {@link org.mask3d.geometry}). Implementations: {@link VideoFolderScene} (the released folder layout),
+ * {@link SyntheticRig} (built-in, with ground truth), the authors' h5 scenes.
+ */
+public interface Scene {
+    /** A short name for messages and tables. */
+    String name();
+
+    int numCameras();
+
+    /** Frames per camera (every camera has the same number). */
+    int numFrames();
+
+    int width();
+
+    int height();
+
+    /** The cameras at {@link #width()} × {@link #height()}. */
+    List<Camera> cameras();
+
+    /** Frame {@code t} of camera {@code cam}, [3,H,W] in [0,1]. */
+    float[] frame(int cam, int t);
+
+    /** Whether every camera has a static background image. */
+    boolean hasBackgrounds();
+
+    /** Camera {@code cam}'s static background (temporal median), [3,H,W]. */
+    float[] background(int cam);
+
+    /** Whether foreground mattes (RGBA) exist for every camera and frame. */
+    default boolean hasForeground() { return false; }
+
+    /**
+     * The foreground matte of camera {@code cam} at frame {@code t}: [4,H,W], RGB premultiplied by nothing (the
+     * released {@code fg_rgb}: colour where alpha ≠ 0) and alpha in [0,1].
+     *
+     * @throws UnsupportedOperationException if {@link #hasForeground()} is false
+     */
+    default float[] foreground(int cam, int t) {
+        throw new UnsupportedOperationException(name() + " has no foreground mattes");
+    }
+
+    /** Per-camera near depths (LLFF bounds). */
+    double[] nears();
+
+    /** Per-camera far depths (LLFF bounds). */
+    double[] fars();
+
+    /** The MPI depth range the mask stage and the video renderer use: {@code [0.9·min, 2·max]} of all bounds. */
+    default double[] depthBounds() { return PlaneDepths.sceneBounds(nears(), fars()); }
+}
