@@ -468,6 +468,97 @@ public final class Images {
     }
 
     /**
+     * Lanczos-3 resampling, separable, as PIL's {@code Image.LANCZOS} (which the released pipeline uses for its
+     * 640×360 frames): kernel {@code sinc(x)·sinc(x/3)} on |x| &lt; 3, widened by the scale factor when downscaling
+     * (antialiasing), weights normalised per output pixel, sampled at pixel centres, edges clamped. Not clipped:
+     * the kernel's negative lobes can overshoot [0,1] slightly; {@link #toBufferedImage} clips when writing.
+     *
+     * @param chw [c, h, w]
+     * @return [c, newH, newW]
+     */
+    public static float[] resizeLanczos(float[] chw, int c, int h, int w, int newH, int newW) {
+        checkChw(chw, c, h, w);
+        checkTarget(c, newH, newW);
+        if (newH == h && newW == w) return chw.clone();
+        float[] tmp = new float[c * h * newW];
+        Filter fx = lanczos(w, newW), fy = lanczos(h, newH);
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < h; y++) {
+                int row = (ch * h + y) * w, orow = (ch * h + y) * newW;
+                for (int x = 0; x < newW; x++) {
+                    double s = 0;
+                    for (int k = 0; k < fx.count[x]; k++) s += fx.weight[x][k] * chw[row + fx.start[x] + k];
+                    tmp[orow + x] = (float) s;
+                }
+            }
+        }
+        float[] out = new float[c * newH * newW];
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < newH; y++) {
+                int orow = (ch * newH + y) * newW;
+                for (int x = 0; x < newW; x++) {
+                    double s = 0;
+                    for (int k = 0; k < fy.count[y]; k++) s += fy.weight[y][k] * tmp[(ch * h + fy.start[y] + k) * newW + x];
+                    out[orow + x] = (float) s;
+                }
+            }
+        }
+        return out;
+    }
+
+    private record Filter(int[] start, int[] count, double[][] weight) {}
+
+    private static Filter lanczos(int in, int out) {
+        double scale = (double) in / out;
+        double support = 3.0 * Math.max(1.0, scale);
+        double fscale = Math.max(1.0, scale);
+        int[] start = new int[out], count = new int[out];
+        double[][] weight = new double[out][];
+        for (int i = 0; i < out; i++) {
+            double centre = (i + 0.5) * scale;
+            int lo = Math.max(0, (int) Math.floor(centre - support)), hi = Math.min(in, (int) Math.ceil(centre + support));
+            double[] wts = new double[hi - lo];
+            double sum = 0;
+            for (int j = lo; j < hi; j++) {
+                double x = (j + 0.5 - centre) / fscale;
+                double v = Math.abs(x) < 3 ? sinc(x) * sinc(x / 3) : 0;
+                wts[j - lo] = v;
+                sum += v;
+            }
+            for (int k = 0; k < wts.length; k++) wts[k] /= sum;
+            start[i] = lo;
+            count[i] = wts.length;
+            weight[i] = wts;
+        }
+        return new Filter(start, count, weight);
+    }
+
+    private static double sinc(double x) {
+        if (x == 0) return 1;
+        double px = Math.PI * x;
+        return Math.sin(px) / px;
+    }
+
+    /** How images are resized. */
+    public enum Resampling {
+        /** Lanczos-3 with antialiasing (PIL's LANCZOS, used by the released dynamic-scene pipeline). */
+        LANCZOS3,
+        /** Box filter weighted by overlap (OpenCV's INTER_AREA, what the released RealEstate10K script meant). */
+        AREA,
+        /** Bilinear at pixel centres (what the released RealEstate10K script actually did: METHOD.md §7 item 3). */
+        BILINEAR
+    }
+
+    /** Resizes with the given filter. */
+    public static float[] resize(float[] chw, int c, int h, int w, int newH, int newW, Resampling how) {
+        return switch (how) {
+            case LANCZOS3 -> resizeLanczos(chw, c, h, w, newH, newW);
+            case AREA -> resizeArea(chw, c, h, w, newH, newW);
+            case BILINEAR -> resizeBilinear(chw, c, h, w, newH, newW);
+        };
+    }
+
+    /**
      * Area (box-filter) resize, meant for downscaling: each output pixel is the average of the source pixels
      * its footprint covers, weighted by the overlap area, like OpenCV's {@code INTER_AREA} when shrinking. For
      * integer factors this is the mean over each k×k block (PyTorch {@code interpolate(mode="area")}). When

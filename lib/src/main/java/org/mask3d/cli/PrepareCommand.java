@@ -1,0 +1,20 @@
+package org.mask3d.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./mask3d prepare …}: dataset preparation steps, each a thin shell over a library call. */
+@Command(name = "prepare", mixinStandardHelpOptions = true,
+        description = "Dataset preparation: backgrounds, per-frame folders with the render path, packing, checks.",
+        subcommands = {PrepareCommands.Background.class, PrepareCommands.RenderFrames.class, PrepareCommands.Pack.class,
+                PrepareCommands.Check.class},
+        footer = {"", "Examples:",
+                "  ./mask3d prepare check data/",
+                "  ./mask3d prepare background runs/synth",
+                "  ./mask3d prepare render-frames runs/synth --out runs/synth-frames --start 0 --end 10",
+                "  ./mask3d prepare pack runs/synth --out runs/synth-pack"})
+final class PrepareCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() { spec.commandLine().usage(System.out); }
+}

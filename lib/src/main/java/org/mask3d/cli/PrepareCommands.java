@@ -1,0 +1,140 @@
+package org.mask3d.cli;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.mask3d.InputException;
+import org.mask3d.data.Backgrounds;
+import org.mask3d.data.DatasetCheck;
+import org.mask3d.data.PackedScene;
+import org.mask3d.data.RenderPathFile;
+import org.mask3d.data.VideoFolderScene;
+import org.mask3d.geometry.Llff;
+import org.mask3d.geometry.RenderPath;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The {@code prepare} subcommands. */
+final class PrepareCommands {
+    private PrepareCommands() {}
+
+    static ProgressBar bar(String task, int max) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250).continuousUpdate().build();
+    }
+
+    @Command(name = "background", mixinStandardHelpOptions = true,
+            description = "Write background/camNN.png for every camera of a scene folder: the per-pixel median of every "
+                    + "N-th frame (released: 25), as gen_bg.py and collect_data.py do.",
+            footer = {"", "Examples:", "  ./mask3d prepare background runs/synth", "  ./mask3d prepare background data/scene018 --stride 10"})
+    static final class Background implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SCENE", description = "Scene folder.") Path scene;
+        @Option(names = "--stride", defaultValue = "25", description = "Use every N-th frame (default: ${DEFAULT-VALUE}).") int stride;
+
+        @Override public Integer call() {
+            VideoFolderScene s = VideoFolderScene.open(scene);
+            int used = (s.numFrames() + stride - 1) / stride;
+            System.out.printf("median background of %d cameras from %d of %d frames (every %d-th)%n", s.numCameras(), used, s.numFrames(), stride);
+            try (ProgressBar pb = bar("background", s.numCameras())) {
+                Backgrounds.write(s, stride, pb::stepTo);
+            }
+            System.out.println("wrote " + scene.resolve("background"));
+            return 0;
+        }
+    }
+
+    @Command(name = "render-frames", mixinStandardHelpOptions = true,
+            description = {"The released rendering layout (prepare_data.sh = collect_data.py + imgs2renderpath.py): "
+                    + "OUT/<frame>/images/<cam>.png and OUT/<frame>/poses_bounds.npy for frames START..END-1, and the LLFF "
+                    + "render path (270 poses, axes [right, up, back]) in OUT/<START>/qual_path.txt."},
+            footer = {"", "Examples:", "  ./mask3d prepare render-frames runs/synth --out runs/synth-frames",
+                    "  ./mask3d prepare render-frames data/scene018 --out data/scene018-render --start 100 --end 160"})
+    static final class RenderFrames implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SCENE", description = "Scene folder.") Path scene;
+        @Option(names = "--out", required = true, description = "Output folder.") Path out;
+        @Option(names = "--start", defaultValue = "0", description = "First frame (default: ${DEFAULT-VALUE}).") int start;
+        @Option(names = "--end", description = "One past the last frame (default: all).") Integer end;
+
+        @Override public Integer call() throws IOException {
+            VideoFolderScene s = VideoFolderScene.open(scene);
+            int e = end == null ? s.numFrames() : end;
+            if (start < 0 || e > s.numFrames() || start >= e) {
+                throw new InputException("--start/--end must satisfy 0 <= start < end <= " + s.numFrames() + ", got " + start + ".." + e);
+            }
+            try (ProgressBar pb = bar("frames", e - start)) {
+                for (int t = start; t < e; t++) {
+                    Path fd = out.resolve(String.format("%05d", t));
+                    Files.createDirectories(fd.resolve("images"));
+                    for (int c = 0; c < s.numCameras(); c++) {
+                        Path src = s.framePath(c, t);
+                        String ext = src.getFileName().toString().replaceAll("^.*\\.", ".");
+                        Files.copy(src, fd.resolve("images").resolve(String.format("%03d", c) + ext), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.copy(scene.resolve("poses_bounds.npy"), fd.resolve("poses_bounds.npy"), StandardCopyOption.REPLACE_EXISTING);
+                    pb.stepTo(t - start + 1);
+                }
+            }
+            List<RenderPathFile.Pose> poses = new ArrayList<>();
+            Llff.PoseBounds first = s.poses().get(0);
+            for (double[] c2w : RenderPath.generate(s.poses())) poses.add(new RenderPathFile.Pose(c2w, first.h(), first.w(), first.f()));
+            Path qp = out.resolve(String.format("%05d", start)).resolve("qual_path.txt");
+            RenderPathFile.write(qp, poses);
+            System.out.printf("wrote %d frame folders to %s and %d render-path poses to %s%n", e - start, out, poses.size(), qp);
+            return 0;
+        }
+    }
+
+    @Command(name = "pack", mixinStandardHelpOptions = true,
+            description = "Pack a scene folder into mask3d's training format: raw uint8 frames, backgrounds and mattes "
+                    + "read with one positional read per image (no decoding).",
+            footer = {"", "Examples:", "  ./mask3d prepare pack runs/synth --out runs/synth-pack"})
+    static final class Pack implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SCENE", description = "Scene folder.") Path scene;
+        @Option(names = "--out", required = true, description = "Output folder.") Path out;
+
+        @Override public Integer call() {
+            VideoFolderScene s = VideoFolderScene.open(scene);
+            long t0 = System.nanoTime();
+            try (ProgressBar pb = bar("pack", s.numCameras() * s.numFrames())) {
+                PackedScene.pack(s, s.poses(), out, pb::stepTo);
+            }
+            System.out.printf("packed %d cameras x %d frames (%dx%d%s) into %s in %.1f s%n", s.numCameras(), s.numFrames(),
+                    s.width(), s.height(), s.hasForeground() ? ", with mattes" : "", out, (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Scan a dataset (a scene folder, a packed scene, or a folder of them) and report every problem "
+                    + "at once. Exit 0 when all is well, 1 when anything is wrong.",
+            footer = {"", "Examples:", "  ./mask3d prepare check runs/synth", "  ./mask3d prepare check data/"})
+    static final class Check implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PATH", description = "What to scan.") Path path;
+
+        @Override public Integer call() {
+            List<DatasetCheck.Report> reports = DatasetCheck.scan(path);
+            int bad = 0, problems = 0;
+            for (DatasetCheck.Report r : reports) {
+                if (r.ok()) {
+                    System.out.printf("ok       %s (%s): %s%n", r.path(), r.kind(), r.summary());
+                } else {
+                    bad++;
+                    problems += r.problems().size();
+                    System.out.printf("PROBLEMS %s (%s):%n", r.path(), r.kind());
+                    for (String p : r.problems()) System.out.println("  - " + p);
+                }
+            }
+            System.out.printf("%d of %d item(s) ok, %d problem(s)%n", reports.size() - bad, reports.size(), problems);
+            return bad == 0 ? 0 : 1;
+        }
+    }
+}

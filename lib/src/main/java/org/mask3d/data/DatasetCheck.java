@@ -1,0 +1,75 @@
+package org.mask3d.data;
+
+import org.mask3d.InputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Scans a dataset path and reports every problem at once, instead of stopping at the first: a scene folder
+ * ({@code poses_bounds.npy} + camera folders), a packed scene ({@code pack.txt}), or a folder holding such scenes.
+ */
+public final class DatasetCheck {
+    private DatasetCheck() {}
+
+    /** One scanned item: what it is, a summary when it opens, and its problems. */
+    public record Report(Path path, String kind, String summary, List<String> problems) {
+        public boolean ok() { return problems.isEmpty(); }
+    }
+
+    public static List<Report> scan(Path path) {
+        List<Report> out = new ArrayList<>();
+        if (!Files.exists(path)) {
+            out.add(new Report(path, "missing", "", List.of("not found: " + path)));
+            return out;
+        }
+        if (Files.exists(path.resolve("pack.txt"))) {
+            out.add(checkPacked(path));
+        } else if (Files.exists(path.resolve("poses_bounds.npy"))) {
+            out.add(checkFolder(path));
+        } else if (Files.isDirectory(path)) {
+            try (Stream<Path> s = Files.list(path)) {
+                for (Path p : s.sorted().toList()) {
+                    if (Files.isDirectory(p) && (Files.exists(p.resolve("pack.txt")) || Files.exists(p.resolve("poses_bounds.npy")))) {
+                        out.addAll(scan(p));
+                    }
+                }
+            } catch (IOException e) {
+                out.add(new Report(path, "folder", "", List.of("cannot list " + path + ": " + e.getMessage())));
+            }
+            if (out.isEmpty()) {
+                out.add(new Report(path, "folder", "", List.of(path + ": no scene found (a scene folder has poses_bounds.npy "
+                        + "and frames/camNN/; a packed scene has pack.txt)")));
+            }
+        } else {
+            out.add(new Report(path, "file", "", List.of(path + ": not a dataset (expected a scene folder, a packed scene, or a folder of them)")));
+        }
+        return out;
+    }
+
+    private static Report checkFolder(Path dir) {
+        List<String> problems = VideoFolderScene.check(dir);
+        String summary = "";
+        if (problems.isEmpty()) {
+            VideoFolderScene s = VideoFolderScene.open(dir);
+            double[] bd = s.depthBounds();
+            summary = String.format("%d cameras, %d frames, %dx%d, backgrounds: %s, mattes: %s, MPI depths %.2f..%.2f",
+                    s.numCameras(), s.numFrames(), s.width(), s.height(), s.hasBackgrounds() ? "yes" : "no",
+                    s.hasForeground() ? "yes" : "no", bd[0], bd[1]);
+        }
+        return new Report(dir, "scene folder", summary, problems);
+    }
+
+    private static Report checkPacked(Path dir) {
+        try (PackedScene s = PackedScene.open(dir)) {
+            return new Report(dir, "packed scene", String.format("%d cameras, %d frames, %dx%d, mattes: %s",
+                    s.numCameras(), s.numFrames(), s.width(), s.height(), s.hasForeground() ? "yes" : "no"), List.of());
+        } catch (InputException e) {
+            return new Report(dir, "packed scene", "", List.of(e.getMessage()));
+        }
+    }
+}
