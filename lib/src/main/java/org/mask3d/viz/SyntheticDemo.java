@@ -1,5 +1,6 @@
 package org.mask3d.viz;
 
+import org.mask3d.data.SyntheticRig;
 import org.mask3d.data.SyntheticScene;
 import org.mask3d.eval.Metrics;
 import org.mask3d.geometry.Camera;
@@ -26,7 +27,9 @@ import java.util.function.IntConsumer;
  * ({@code scene/poses_bounds.npy}, {@code scene/frames/camNN/*.png} for a few frames, {@code scene/background/camNN.png}),
  * renders the scene's exact MPI (dynamic card at the video frame) along the released LLFF render path (270 poses,
  * the video frame advancing with the pose as in {@code render_llff_video.py}), compares every view with the
- * analytic ground truth, and writes pictures, an animated GIF and a PSNR plot.
+ * analytic ground truth, and writes pictures, an animated GIF and a PSNR plot. It also generates the built-in
+ * dynamic dataset ({@link SyntheticRig}: 10 cameras, moving occluders, true backgrounds, mattes and depth) in
+ * {@code rig/} with an overview picture.
  */
 public final class SyntheticDemo {
     private SyntheticDemo() {}
@@ -144,9 +147,45 @@ public final class SyntheticDemo {
         AtomicFiles.write(csvPath, csv.toString().getBytes(StandardCharsets.UTF_8));
         files.add(csvPath);
 
+        // the built-in dynamic dataset: 10 cameras, moving occluders, with its truth
+        Path rigDir = out.resolve("rig");
+        SyntheticRig rig = new SyntheticRig(new SyntheticRig.Options(o.width(), o.height(), 2, 5, 0.08, o.frames(), 0));
+        rig.write(rigDir, Runtime.getRuntime().availableProcessors(), null);
+        files.add(rigDir);
+        Path rigPng = out.resolve("rig_overview.png");
+        Images.writePng(rigPng, rigOverview(rig));
+        files.add(rigPng);
+
         double mean = 0;
         for (double p : psnr) mean += p / n;
         return new Result(files, psnr, mean, renderNs / 1e6 / n, n);
+    }
+
+    /**
+     * An overview of a synthetic rig: frame 0 of the top-row cameras, then for camera 0 the middle frame, its
+     * true background, foreground matte and inverse depth.
+     */
+    public static BufferedImage rigOverview(SyntheticRig rig) {
+        List<BufferedImage> tiles = new ArrayList<>();
+        List<String> caps = new ArrayList<>();
+        int w = rig.width(), h = rig.height(), cols = rig.options().cols();
+        for (int c = 0; c < cols; c++) {
+            tiles.add(Images.toBufferedImage(rig.frame(c, 0), 3, h, w));
+            caps.add("cam " + c + ", frame 0");
+        }
+        int t = rig.numFrames() / 2;
+        SyntheticRig.View v = rig.view(0, t, true);
+        tiles.add(Images.toBufferedImage(v.rgb(), 3, h, w));
+        caps.add("cam 0, frame " + t);
+        tiles.add(Images.toBufferedImage(rig.background(0), 3, h, w));
+        caps.add("true background");
+        tiles.add(Images.toBufferedImage(v.mask(), 1, h, w));
+        caps.add("foreground mask");
+        float[] inv = new float[v.depth().length];
+        for (int i = 0; i < inv.length; i++) inv[i] = 1f / v.depth()[i];
+        tiles.add(ColorMap.TURBO.apply(inv, h, w));
+        caps.add("1 / depth");
+        return Grid.tile(tiles, cols, caps, 4);
     }
 
     /** Demo with the CPU renderer and defaults. */

@@ -60,7 +60,8 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         for (String f : new String[]{"novel_views.gif", "psnr_along_path.png", "psnr_along_path.csv", "mpi_planes.png",
                 "cameras_top_view.png", "render_vs_truth.png", "scene/poses_bounds.npy", "scene/frames/cam02/00000.png",
-                "scene/background/cam00.png"}) {
+                "scene/background/cam00.png", "rig/poses_bounds.npy", "rig/frames/cam09/00003.png",
+                "rig/foreground/cam00/00000.png", "rig_overview.png"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
             assertTrue(r.out().contains(out.resolve(f).toString())
                     || f.startsWith("scene/"), "listed: " + f);
