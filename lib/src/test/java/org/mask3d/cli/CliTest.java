@@ -63,8 +63,7 @@ class CliTest {
                 "scene/background/cam00.png", "rig/poses_bounds.npy", "rig/frames/cam09/00003.png",
                 "rig/foreground/cam00/00000.png", "rig_overview.png"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
-            assertTrue(r.out().contains(out.resolve(f).toString())
-                    || f.startsWith("scene/"), "listed: " + f);
+            assertTrue(r.out().contains(out.resolve(f.split("/")[0]).toString()), "listed: " + f);
         }
         assertEquals(271, Files.readAllLines(out.resolve("psnr_along_path.csv")).size());
         assertTrue(r.out().contains("mean"), r.out());
