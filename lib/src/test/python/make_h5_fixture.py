@@ -5,8 +5,8 @@ Run with Debian's python3-h5py and python3-numpy (apt-get install -y python3-h5p
 
     /usr/bin/python3 lib/src/test/python/make_h5_fixture.py lib/src/test/resources/h5
 
-The output is deterministic (no randomness, no timestamps: h5py does not track object times by default), so
-rerunning it reproduces the committed files. The tests need no Python; only this script does.
+The output is deterministic (no randomness, no object timestamps), so rerunning it reproduces the committed
+files byte for byte. The tests need no Python; only this script does.
 
 Layout, like the authors' `compressed/` release (METHOD.md §2.2, §8): `released/<group>/sceneNNN.h5` with a sibling
 `sceneNNN_pb.npy`, keys `rgb` uint8 [C,F,H,W,3], `fg_rgb` uint8 [C,F,H,W,4], `bg_rgb` uint8 [C,H,W,3], LZF
@@ -59,7 +59,13 @@ def write_scene(path, cams=3, frames=2, h=12, w=16, keys=("rgb", "fg_rgb", "bg_r
     version-4 layouts (fixed-array chunk index) and much smaller files."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     override = override or {}
-    with h5py.File(path, "w", libver=libver, track_order=False) as f:
+    # no modification times anywhere (the root group's included), so the output is byte-for-byte reproducible
+    fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_obj_track_times(False)
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    bound = h5py.h5f.LIBVER_LATEST if libver == "latest" else h5py.h5f.LIBVER_EARLIEST
+    fapl.set_libver_bounds(bound, h5py.h5f.LIBVER_LATEST)
+    with h5py.File(h5py.h5f.create(path.encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl, fapl=fapl)) as f:
         for key in keys:
             if key in override:
                 data = override[key]
