@@ -53,7 +53,7 @@ def poses_bounds(cams, h_orig=540.0, w_orig=720.0):
 
 
 def write_scene(path, cams=3, frames=2, h=12, w=16, keys=("rgb", "fg_rgb", "bg_rgb"), pb_rows=None,
-                compression="lzf", chunked_per_image=True, override=None, libver="earliest"):
+                compression="lzf", chunked_per_image=True, override=None, libver="earliest", pb_size=(540.0, 720.0)):
     """One scene file; `override` maps a key to an array written instead of the pattern. libver "earliest" is
     h5py's default (version-1 B-tree chunk index, as the authors' files presumably have); "latest" writes
     version-4 layouts (fixed-array chunk index) and much smaller files."""
@@ -88,7 +88,7 @@ def write_scene(path, cams=3, frames=2, h=12, w=16, keys=("rgb", "fg_rgb", "bg_r
             filters = [plist.get_filter(i)[0] for i in range(plist.get_nfilters())]
             if compression == "lzf" and f[key].chunks:
                 assert filters == [LZF], (path, key, filters)
-    np.save(path[:-3] + "_pb.npy", poses_bounds(cams if pb_rows is None else pb_rows))
+    np.save(path[:-3] + "_pb.npy", poses_bounds(cams if pb_rows is None else pb_rows, *pb_size))
 
 
 def main(argv):
@@ -104,7 +104,8 @@ def main(argv):
             return np.clip(img, 0, 255).astype(np.uint8)
         rgb = np.stack([image(0), image(1)])[None]
         fg = np.concatenate([rgb, np.full(rgb.shape[:-1] + (1,), 255, np.uint8)], axis=-1)
-        write_scene(path, cams=1, frames=2, h=360, w=640, override={"rgb": rgb, "fg_rgb": fg, "bg_rgb": rgb[:, 0]})
+        write_scene(path, cams=1, frames=2, h=360, w=640, override={"rgb": rgb, "fg_rgb": fg, "bg_rgb": rgb[:, 0]},
+                    pb_size=(540.0, 960.0))  # the authors' 1080p undistorted size, 16:9
         with h5py.File(path, "r") as f:
             stored = f["rgb"].id.get_storage_size()
             print("rgb stored", stored, "bytes of", f["rgb"].size, "(%.0f%%)" % (100.0 * stored / f["rgb"].size))

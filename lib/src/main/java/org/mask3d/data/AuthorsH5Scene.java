@@ -470,12 +470,19 @@ public final class AuthorsH5Scene implements Scene, AutoCloseable {
         }
     }
 
-    /** [H,W,ch] uint8 → [ch,H,W] floats in [0,1]. */
+    /** {@code v / 255f} for every byte value. */
+    private static final float[] UNIT = new float[256];
+    static {
+        for (int v = 0; v < 256; v++) UNIT[v] = v / 255f;
+    }
+
+    /** [H,W,ch] uint8 → [ch,H,W] floats in [0,1] ({@code v / 255f}). */
     private static float[] toChw(byte[] hwc, int ch) {
         int hw = hwc.length / ch;
         float[] out = new float[hwc.length];
-        for (int p = 0, i = 0; p < hw; p++) {
-            for (int k = 0; k < ch; k++, i++) out[k * hw + p] = (hwc[i] & 0xff) / 255f;
+        for (int k = 0; k < ch; k++) {
+            int o = k * hw;
+            for (int p = 0, i = k; p < hw; p++, i += ch) out[o + p] = UNIT[hwc[i] & 0xff];
         }
         return out;
     }
