@@ -12,7 +12,8 @@ Layout, like the authors' `compressed/` release (METHOD.md §2.2, §8): `release
 `sceneNNN_pb.npy`, keys `rgb` uint8 [C,F,H,W,3], `fg_rgb` uint8 [C,F,H,W,4], `bg_rgb` uint8 [C,H,W,3], LZF
 compression, one chunk per image. Pixel values follow a known pattern (see `value`) so the Java side can check
 every byte. `bad/` holds one file per bad-input case; `chunks/` holds the same pattern with chunks that are not
-one image (partial chunks at the edges) and without compression.
+one image (partial chunks at the edges), without compression, and with chunks never written (both chunk-index
+versions).
 
 With `--full OUT.h5` it instead writes one camera, two frames at 360x640 (the released size) for a read-time
 benchmark; that file is not committed.
@@ -121,6 +122,15 @@ def main(argv):
     write_scene(os.path.join(out, "chunks", "partial.h5"),
                 chunked_per_image={"rgb": (2, 1, 5, 7, 3), "fg_rgb": (1, 2, 12, 16, 4), "bg_rgb": (3, 5, 16, 2)}, libver="latest")
     write_scene(os.path.join(out, "chunks", "contiguous.h5"), chunked_per_image=False, compression=None)
+    # chunks never written (HDF5 reads them as the fill value: h5py's default 0, or 9): only rgb[1, 0] holds data
+    for libver, fill in (("earliest", 0), ("latest", 9)):
+        sparse = os.path.join(out, "chunks", "sparse_%s.h5" % libver)
+        write_scene(sparse, libver=libver)
+        with h5py.File(sparse, "r+") as f:
+            del f["rgb"]
+            d = f.create_dataset("rgb", shape=(3, 2, 12, 16, 3), dtype=np.uint8, chunks=(1, 1, 12, 16, 3),
+                                 compression="lzf", track_times=False, fillvalue=fill)
+            d[1, 0] = value("rgb", 3, 2, 12, 16, 3)[1, 0]
     # bad input, tiny: 2 cameras, 1 frame, 4x6
     small = dict(cams=2, frames=1, h=4, w=6, libver="latest")
     bad = os.path.join(out, "bad")

@@ -368,9 +368,9 @@ public final class AuthorsH5Scene implements Scene, AutoCloseable {
                 int[] origin = new int[rank];
                 for (int i = 0; i < lead.length; i++) origin[i] = lead[i];
                 byte[] b = chunk(cds, origin, n);
-                return b == null ? new byte[n] : b;
+                return b != null ? b : filled(ds, n);
             }
-            return assemble(cds, dims, cd, sel, shp);
+            return assemble(cds, dims, cd, sel, shp, fillValue(ds));
         }
         long off = 0;
         for (int i = 0; i < lead.length; i++) off = off * dims[i] + lead[i];
@@ -390,13 +390,19 @@ public final class AuthorsH5Scene implements Scene, AutoCloseable {
         return out;
     }
 
-    /** One decoded chunk at element offset {@code origin}, or null for a chunk never written (fill value 0). */
+    /**
+     * One decoded chunk at element offset {@code origin}, or null for a chunk never written (HDF5 reads those as the
+     * dataset's fill value). jhdf 0.9.4 says "never written" only through its messages: a version-1 B-tree index
+     * has no entry ("No chunk with offset …"), a version-4 fixed-array index has an entry at the undefined address
+     * ("… at address -1").
+     */
     private static byte[] chunk(ChunkedDataset cds, int[] origin, int expectedBytes) {
         byte[] b;
         try {
             b = cds.getDecompressedChunk(origin);
         } catch (io.jhdf.exceptions.HdfException e) {
-            if (String.valueOf(e.getMessage()).startsWith("No chunk with offset")) return null;
+            String m = String.valueOf(e.getMessage());
+            if (m.startsWith("No chunk with offset") || m.endsWith(" at address -1")) return null;
             throw e;
         }
         if (b.length != expectedBytes) {
@@ -406,8 +412,21 @@ public final class AuthorsH5Scene implements Scene, AutoCloseable {
         return b;
     }
 
+    /** The dataset's fill value as a uint8 (0 when none is defined, as h5py writes). */
+    private static byte fillValue(Dataset ds) {
+        Object v = ds.getFillValue();
+        return v instanceof Number num ? (byte) num.intValue() : 0;
+    }
+
+    private static byte[] filled(Dataset ds, int n) {
+        byte[] b = new byte[n];
+        byte v = fillValue(ds);
+        if (v != 0) Arrays.fill(b, v);
+        return b;
+    }
+
     /** An image [1..,H,W,ch] from chunks of any shape (partial chunks at the edges included). */
-    private static byte[] assemble(ChunkedDataset cds, int[] dims, int[] cd, long[] sel, int[] shp) {
+    private static byte[] assemble(ChunkedDataset cds, int[] dims, int[] cd, long[] sel, int[] shp, byte fill) {
         int rank = dims.length;
         int chunkBytes = 1;
         for (int v : cd) chunkBytes *= v;
@@ -421,6 +440,7 @@ public final class AuthorsH5Scene implements Scene, AutoCloseable {
         int total = 1;
         for (int v : shp) total *= v;
         byte[] out = new byte[total];
+        if (fill != 0) Arrays.fill(out, fill);
         int[] first = new int[rank], last = new int[rank], origin = new int[rank];
         for (int i = 0; i < rank; i++) {
             first[i] = (int) (sel[i] / cd[i]) * cd[i];

@@ -117,6 +117,20 @@ class H5SceneTest {
         }
     }
 
+    @Test void chunksNeverWrittenReadAsTheFillValue() {
+        // version-1 B-tree index, fill value 0 (h5py's default); version-4 fixed-array index, fill value 9
+        for (String f : List.of("chunks/sparse_earliest.h5", "chunks/sparse_latest.h5")) {
+            float fill = f.contains("latest") ? 9 / 255f : 0f;
+            try (AuthorsH5Scene s = AuthorsH5Scene.open(res(f))) {
+                assertPattern("rgb", 1, 0, s.frame(1, 0), 3, 12, 16);
+                for (int[] ct : new int[][]{{0, 0}, {1, 1}, {2, 1}}) {
+                    for (float v : s.frame(ct[0], ct[1])) assertEquals(fill, v, f);
+                }
+                assertPattern("fg_rgb", 2, 1, s.foreground(2, 1), 4, 12, 16);
+            }
+        }
+    }
+
     @Test void camerasAndBoundsComeFromTheNpy() {
         try (AuthorsH5Scene s = AuthorsH5Scene.open(SCENE)) {
             List<Llff.PoseBounds> rows = Llff.read(res("released/train/scene003_pb.npy"));
