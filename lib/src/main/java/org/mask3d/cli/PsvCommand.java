@@ -1,7 +1,6 @@
 package org.mask3d.cli;
 
 import org.mask3d.InputException;
-import org.mask3d.data.VideoFolderScene;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.io.Images;
@@ -25,7 +24,7 @@ import java.util.concurrent.Callable;
                 "  ./mask3d psv --scene data/scene018 --ref 4 --src 5 --frame 10 --out runs/psv-018",
                 "  ./mask3d psv --scene runs/demo/scene --background --sampling pixel-centers"})
 final class PsvCommand implements Callable<Integer> {
-    @Option(names = "--scene", required = true, paramLabel = "DIR", description = "Scene folder.") Path scene;
+    @Option(names = "--scene", required = true, paramLabel = "PATH", description = "Scene: a folder, a packed scene or an authors' sceneNNN.h5.") Path scene;
     @Option(names = "--ref", defaultValue = "0", description = "Reference camera index (default: ${DEFAULT-VALUE}).") int ref;
     @Option(names = "--src", split = ",", description = "Other source camera indices (default: the next camera).") List<Integer> src;
     @Option(names = "--frame", defaultValue = "0", description = "Frame index (default: ${DEFAULT-VALUE}).") int frame;
@@ -35,7 +34,7 @@ final class PsvCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/psv", description = "Output folder (default: ${DEFAULT-VALUE}).") Path out;
 
     @Override public Integer call() {
-        VideoFolderScene s = VideoFolderScene.open(scene);
+        org.mask3d.data.Scene s = org.mask3d.data.Scenes.open(scene);
         List<Integer> views = new ArrayList<>();
         views.add(ref);
         views.addAll(src != null ? src : List.of((ref + 1) % s.numCameras()));

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * Scans a dataset path and reports every problem at once, instead of stopping at the first: a scene folder
- * ({@code poses_bounds.npy} + camera folders), a packed scene ({@code pack.txt}), or a folder holding such scenes.
+ * ({@code poses_bounds.npy} + camera folders), a packed scene ({@code pack.txt}), an authors' h5 scene, or a folder
+ * holding such scenes (h5 files directly in it or one folder down, the released layout).
  */
 public final class DatasetCheck {
     private DatasetCheck() {}
@@ -27,7 +28,9 @@ public final class DatasetCheck {
             out.add(new Report(path, "missing", "", List.of("not found: " + path)));
             return out;
         }
-        if (Files.exists(path.resolve("pack.txt"))) {
+        if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".h5")) {
+            out.add(checkH5(path));
+        } else if (Files.exists(path.resolve("pack.txt"))) {
             out.add(checkPacked(path));
         } else if (Files.exists(path.resolve("poses_bounds.npy"))) {
             out.add(checkFolder(path));
@@ -38,12 +41,13 @@ public final class DatasetCheck {
                         out.addAll(scan(p));
                     }
                 }
+                for (int depth = 1; depth <= 2; depth++) for (Path h5 : Scenes.h5Under(path, depth)) out.add(checkH5(h5));
             } catch (IOException e) {
                 out.add(new Report(path, "folder", "", List.of("cannot list " + path + ": " + e.getMessage())));
             }
             if (out.isEmpty()) {
                 out.add(new Report(path, "folder", "", List.of(path + ": no scene found (a scene folder has poses_bounds.npy "
-                        + "and frames/camNN/; a packed scene has pack.txt)")));
+                        + "and frames/camNN/; a packed scene has pack.txt; an authors' scene is sceneNNN.h5 + sceneNNN_pb.npy)")));
             }
         } else {
             out.add(new Report(path, "file", "", List.of(path + ": not a dataset (expected a scene folder, a packed scene, or a folder of them)")));
@@ -62,6 +66,18 @@ public final class DatasetCheck {
                     s.hasForeground() ? "yes" : "no", bd[0], bd[1]);
         }
         return new Report(dir, "scene folder", summary, problems);
+    }
+
+    private static Report checkH5(Path file) {
+        try (AuthorsH5Scene s = AuthorsH5Scene.open(file)) {
+            double[] bd = s.depthBounds();
+            String summary = String.format("%d cameras, %d frames, %dx%d, chunks %s, filters %s, MPI depths %.2f..%.2f",
+                    s.numCameras(), s.numFrames(), s.width(), s.height(), java.util.Arrays.toString(s.chunkShape(AuthorsH5Scene.RGB)),
+                    s.filters(AuthorsH5Scene.RGB), bd[0], bd[1]);
+            return new Report(file, "authors' h5 scene", summary, List.of());
+        } catch (InputException e) {
+            return new Report(file, "authors' h5 scene", "", List.of(e.getMessage()));
+        }
     }
 
     private static Report checkPacked(Path dir) {
