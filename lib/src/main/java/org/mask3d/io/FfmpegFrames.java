@@ -56,7 +56,7 @@ public final class FfmpegFrames {
      */
     public record Probe(int width, int height, double fps, double startTime, double duration) {}
 
-    private static final int CHUNK = 200;             // times per ffmpeg run (bounds the select expression)
+    private static final int CHUNK = 50;              // times per ffmpeg run: ffmpeg 5.1 rejects a select sum of ~128 terms
     private static final double MAX_GAP_S = 5.0;       // a longer gap between times starts a new run (seek, don't decode)
     private static final Pattern SHOWINFO = Pattern.compile("\\bn:\\s*(\\d+)\\s+pts:\\s*(-?\\d+)\\s+pts_time:(\\S+)");
 

@@ -107,6 +107,20 @@ class RealEstate10KFramesTest {
         }
     }
 
+    @Test void manyTimesAreSplitIntoSeveralRuns() throws Exception {
+        Path video = makeVideo(tmp, "clip", 32, 24);
+        int n = 4 * FRAMES;                                      // 120 requests: three ffmpeg runs of at most 50
+        long[] ts = new long[n];
+        List<Path> outs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ts[i] = (i % FRAMES) * 100_000L;
+            outs.add(tmp.resolve("many").resolve(String.format("%05d.png", i)));
+        }
+        FfmpegFrames.extractNearest(video, ts, 16, 12, FfmpegFrames.Filter.AREA, outs);
+        for (int i = 0; i < n; i += 7) assertFrame(i % FRAMES, outs.get(i));
+        assertFrame(FRAMES - 1, outs.get(n - 1));
+    }
+
     @Test void aTimePastTheEndIsAnError() throws Exception {
         Path video = makeVideo(tmp, "clip", 32, 24);
         InputException e = assertThrows(InputException.class, () -> FfmpegFrames.extractNearest(video,
