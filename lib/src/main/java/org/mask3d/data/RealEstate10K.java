@@ -443,7 +443,7 @@ public final class RealEstate10K {
         @Override public String toString() { return "Sequence(" + name + ", " + numFrames() + " frames)"; }
     }
 
-    /** Area when shrinking both sides, bilinear otherwise (enlarging or mixed); a copy when the size is unchanged. */
+    /** Area when shrinking both sides, bilinear otherwise (enlarging or mixed); the input itself when the size is unchanged. */
     static float[] resize(float[] chw, int h, int w, int newH, int newW) {
         if (h == newH && w == newW) return chw;
         if (newH <= h && newW <= w) return Images.resizeArea(chw, 3, h, w, newH, newW);
