@@ -11,7 +11,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
 KERNEL_NAME=mask3d
 PY=/usr/bin/python3   # Debian's Python, which has nbclient; not a pyenv/venv python3 first on PATH
-PACKAGES=(jupyter-nbconvert jupyter-client jupyter-core python3-nbclient fontconfig fonts-dejavu-core)
+PACKAGES=(jupyter-nbconvert jupyter-client jupyter-core python3-nbclient fontconfig fonts-dejavu-core
+          ffmpeg)   # ffmpeg: RealEstate10K frame extraction tests (53 MB download, 155 MB installed)
 
 install_only=false
 case "${1:-}" in

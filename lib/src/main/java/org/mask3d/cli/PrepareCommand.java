@@ -3,16 +3,18 @@ package org.mask3d.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./mask3d prepare …}: dataset preparation steps, each a thin shell over a library call. */
+/** {@code ./mask3d prepare …}: dataset preparation steps, each a thin shell over a library call (data-scripts/ wraps them). */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = "Dataset preparation: backgrounds, per-frame folders with the render path, packing, checks.",
-        subcommands = {PrepareCommands.Background.class, PrepareCommands.RenderFrames.class, PrepareCommands.Pack.class,
-                PrepareCommands.Check.class},
+        description = "Prepare datasets for training and rendering: one subcommand per step.",
+        subcommands = {PrepareRealEstateCommand.class, PrepareCommands.Background.class, PrepareCommands.RenderFrames.class,
+                PrepareCommands.Pack.class, PrepareCommands.Check.class},
         footer = {"", "Examples:",
                 "  ./mask3d prepare check data/",
                 "  ./mask3d prepare background runs/synth",
                 "  ./mask3d prepare render-frames runs/synth --out runs/synth-frames --start 0 --end 10",
-                "  ./mask3d prepare pack runs/synth --out runs/synth-pack"})
+                "  ./mask3d prepare pack runs/synth --out runs/synth-pack",
+                "  ./mask3d prepare realestate --txt RealEstate10K/train --videos videos/train --out frames/train",
+                "", "Run './mask3d prepare STEP --help' for a step's options and examples."})
 final class PrepareCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
