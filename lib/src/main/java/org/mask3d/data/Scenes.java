@@ -16,6 +16,7 @@ public final class Scenes {
      * {@code _pb.npy}), or a multi-camera folder ({@code poses_bounds.npy}).
      */
     public static Scene open(Path path) {
+        if (!Files.exists(path)) throw new InputException("scene not found: " + path);
         if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".h5")) return AuthorsH5Scene.open(path);
         if (Files.exists(path.resolve("pack.txt"))) return PackedScene.open(path);
         if (Files.exists(path.resolve("poses_bounds.npy")) || Files.isDirectory(path)) return VideoFolderScene.open(path);

@@ -106,7 +106,7 @@ class CliTest {
 
         // a missing folder, then --verbose shows the stack trace
         Run missing = run("psv", "--scene", tmp.resolve("nope").toString());
-        assertTrue(missing.err().contains("scene folder not found"), missing.err());
+        assertTrue(missing.err().contains("scene not found"), missing.err());
         Run verbose = run("psv", "--scene", tmp.resolve("nope").toString(), "--verbose");
         assertTrue(verbose.err().contains("at org.mask3d"), verbose.err());
     }
