@@ -137,4 +137,63 @@ final class PrepareCommands {
             return bad == 0 ? 0 : 1;
         }
     }
+
+    @Command(name = "video", mixinStandardHelpOptions = true,
+            description = {"Extract frames from per-camera videos into a scene folder: every N-th frame (the authors keep "
+                    + "every 4th of their 120 fps rig videos) of each video to SCENE/frames/camNN/00000.png …, resized with "
+                    + "a proper filter. Videos are taken in sorted file-name order: the i-th video becomes camNN with NN = i "
+                    + "(as the released scripts index cameras by position). Needs Debian's ffmpeg.",
+                    "Then: ./mask3d poses SCENE (COLMAP), ./mask3d prepare background SCENE."},
+            footer = {"", "Examples:", "  ./mask3d prepare video --videos raw/scene018 --out data/scene018 --skip 4 --size 640x360",
+                    "  ./mask3d prepare video --videos clips --out data/clips --skip 1"})
+    static final class Video implements Callable<Integer> {
+        @Option(names = "--videos", required = true, description = "Folder of per-camera videos (.mp4, .mov, .avi, .mkv).") Path videos;
+        @Option(names = "--out", required = true, description = "Scene folder to write.") Path out;
+        @Option(names = "--skip", defaultValue = "4", description = "Keep every N-th frame (default: ${DEFAULT-VALUE}).") int skip;
+        @Option(names = "--size", description = "WxH to resize to (default: keep the size).") String size;
+        @Option(names = "--filter", defaultValue = "lanczos", description = "area or lanczos (default: ${DEFAULT-VALUE}).") String filter;
+
+        @Override public Integer call() throws IOException {
+            if (!java.nio.file.Files.isDirectory(videos)) throw new InputException("video folder not found: " + videos);
+            List<Path> files;
+            try (var s = java.nio.file.Files.list(videos)) {
+                files = s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.(mp4|mov|avi|mkv)"))
+                        .sorted().toList();
+            }
+            if (files.isEmpty()) throw new InputException(videos + ": no videos (.mp4, .mov, .avi, .mkv)");
+            int w = 0, h = 0;
+            if (size != null) {
+                String[] p = size.toLowerCase(java.util.Locale.ROOT).split("x");
+                try {
+                    w = Integer.parseInt(p[0]);
+                    h = Integer.parseInt(p[1]);
+                } catch (RuntimeException e) {
+                    throw new InputException("--size must be WxH like 640x360, got '" + size + "'");
+                }
+            }
+            org.mask3d.io.FfmpegFrames.Filter f = switch (filter) {
+                case "area" -> org.mask3d.io.FfmpegFrames.Filter.AREA;
+                case "lanczos" -> org.mask3d.io.FfmpegFrames.Filter.LANCZOS;
+                default -> throw new InputException("--filter must be 'area' or 'lanczos', got '" + filter + "'");
+            };
+            int[] counts = new int[files.size()];
+            try (ProgressBar pb = bar("videos", files.size())) {
+                for (int i = 0; i < files.size(); i++) {
+                    counts[i] = org.mask3d.io.FfmpegFrames.extractEvery(files.get(i), skip, w, h, f,
+                            out.resolve("frames").resolve(String.format("cam%02d", i)));
+                    pb.stepTo(i + 1);
+                }
+            }
+            for (int i = 0; i < files.size(); i++) {
+                System.out.printf("  cam%02d <- %s: %d frames%n", i, files.get(i).getFileName(), counts[i]);
+            }
+            int min = java.util.Arrays.stream(counts).min().orElse(0), max = java.util.Arrays.stream(counts).max().orElse(0);
+            if (min != max) {
+                System.out.printf("warning: the cameras have %d to %d frames; a scene needs the same count per camera: trim "
+                        + "the videos to a common range%n", min, max);
+            }
+            System.out.println("wrote " + out.resolve("frames") + "; next: ./mask3d poses " + out + " and ./mask3d prepare background " + out);
+            return min == max ? 0 : 1;
+        }
+    }
 }

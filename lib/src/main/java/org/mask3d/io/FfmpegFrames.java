@@ -240,6 +240,51 @@ public final class FfmpegFrames {
         return e.equals("jpeg") ? "jpg" : e;
     }
 
+    /**
+     * Writes every {@code skip}-th frame of a video (frames 0, skip, 2·skip, …, by decode order; the authors' rig
+     * videos keep every 4th of 120 fps), resized to {@code width × height} with {@code filter} (0 keeps the size),
+     * to {@code outDir/00000.png …} numbered consecutively. The frames go to a temporary folder that replaces
+     * {@code outDir} only when ffmpeg succeeded.
+     *
+     * @return the number of frames written
+     * @throws InputException naming the video when it is missing, not decodable, or yields no frame
+     */
+    public static int extractEvery(Path video, int skip, int width, int height, Filter filter, Path outDir) {
+        if (skip < 1) throw new IllegalArgumentException("skip must be >= 1, got " + skip);
+        if (!Files.isRegularFile(video)) throw new InputException("video not found: " + video);
+        Path parent = outDir.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".partial");
+            try {
+                String vf = "select='not(mod(n\\," + skip + "))'" + (width > 0 && height > 0
+                        ? ",scale=" + width + ":" + height + ":flags=" + filter.flag + "+accurate_rnd+full_chroma_int" : "");
+                exec(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", video.toString(), "-vf", vf, "-vsync", "vfr",
+                        "-start_number", "0", tmp.resolve("%05d.png").toString()), video, "ffmpeg");
+                int n;
+                try (var files = Files.list(tmp)) {
+                    n = (int) files.count();
+                }
+                if (n == 0) throw new InputException(video + ": ffmpeg decoded no frame");
+                if (Files.exists(outDir)) {
+                    try (var old = Files.walk(outDir)) {
+                        for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+                    }
+                }
+                Files.move(tmp, outDir);
+                return n;
+            } finally {
+                if (Files.exists(tmp)) {
+                    try (var left = Files.walk(tmp)) {
+                        for (Path p : left.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new InputException("cannot write frames of " + video + " to " + outDir + ": " + e.getMessage(), e);
+        }
+    }
+
     private record Result(String stdout, String stderr) {}
 
     private static Result exec(List<String> cmd, Path video, String tool) {
