@@ -177,6 +177,13 @@ class ColmapPosesTest {
         return Math.sqrt(s);
     }
 
+    /**
+     * COLMAP (CPU, 2 threads) on frame 0 of a 6-camera 320×240 {@link TexturedRig}, read back through
+     * {@code poses_bounds.npy} and {@link Llff.PoseBounds#toCamera}. Poses relative to camera 0, the recovered camera
+     * centres scaled by the ratio of the rigs' RMS spreads. Tolerances: rotation 0.5°, centre 3 % of the rig's
+     * spread, focal length 4 % (observed over 7 runs: ≤ 0.08°, ≤ 1.3 %, 0.85–1.9 %; COLMAP is not deterministic
+     * across runs with several threads). Skips when colmap is not on PATH.
+     */
     @Test void colmapRecoversTheRigUpToScale() {
         Assumptions.assumeTrue(ColmapPoses.available(), "colmap is not installed (apt-get install colmap); skipping the COLMAP pose test");
         TexturedRig rig = new TexturedRig(320, 240, 6);
@@ -199,9 +206,9 @@ class ColmapPosesTest {
         String report = String.format("COLMAP on a 6-camera 320x240 rig: max rotation error %.3f deg, max centre error %.4f of the "
                 + "rig spread, max focal error %.2f %%, %d points, %.1f s", maxRot, maxTrans, 100 * maxFocal, r.model().points().size(), r.seconds());
         System.out.println(report);
-        assertTrue(maxRot < 0.5, report);
-        assertTrue(maxTrans < 0.03, report);
-        assertTrue(maxFocal < 0.03, report);
+        assertTrue(maxRot < 0.5, report);       // observed 0.05–0.08°
+        assertTrue(maxTrans < 0.03, report);    // observed 1.0–1.3 %
+        assertTrue(maxFocal < 0.04, report);   // observed 0.85–1.9 % (every camera off by about the same factor)
 
         // bounds in true units: the scene spans depths ~2.4 (ground below the rig) to 14 (far wall) and beyond
         double s = err[2][0];
