@@ -27,9 +27,11 @@ final class PosesCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Where to write poses_bounds.npy (default: FOLDER/poses_bounds.npy).") Path out;
     @Option(names = "--threads", defaultValue = "-1", description = "Threads per COLMAP step (default: all cores).") int threads;
     @Option(names = "--colmap", defaultValue = "colmap", paramLabel = "EXE", description = "COLMAP executable (default: ${DEFAULT-VALUE} on PATH).") String colmap;
+    @Option(names = "--focal", paramLabel = "PX", description = "Known focal length in pixels of the frames: fixes the intrinsics (principal point at the centre) and solves poses only (default: estimate per camera, as released).") Double focal;
+    @Option(names = "--min-tri-angle", defaultValue = "4", paramLabel = "DEG", description = "Mapper init_min_tri_angle in degrees (default: ${DEFAULT-VALUE}, as released; lower it for a small-baseline rig of parallel cameras).") double minTriAngle;
 
     @Override public Integer call() {
-        ColmapPoses.Options o = new ColmapPoses.Options(colmap, frame, workdir, out, threads);
+        ColmapPoses.Options o = new ColmapPoses.Options(colmap, frame, workdir, out, threads, minTriAngle, focal == null ? Double.NaN : focal);
         ColmapPoses.Result r = ColmapPoses.run(folder, o, line -> System.out.println("poses: " + line));
         System.out.println("camera      focal (px)    near       far   centre (COLMAP world)");
         for (int i = 0; i < r.poses().size(); i++) {

@@ -67,17 +67,29 @@ public final class ColmapPoses {
      * @param workDir where images, database, sparse model and log go ({@code null}: {@code FOLDER/colmap})
      * @param out     the {@code poses_bounds.npy} to write ({@code null}: {@code FOLDER/poses_bounds.npy})
      * @param threads threads for each COLMAP step (≤ 0: COLMAP's default, all cores)
+     * @param minTriAngle the mapper's {@code init_min_tri_angle} in degrees (released: 4); a rig of nearly parallel
+     *                    cameras with a small baseline may need less for COLMAP to find an initial pair
+     * @param focal   a known focal length in pixels of the frames (NaN: COLMAP estimates one per camera, as
+     *                released); with it the intrinsics are fixed (principal point at the centre) and only poses are
+     *                solved — far more reliable for a small-baseline rig whose undistorted focal length is known
+     *                (the authors' frames: a 90° field of view, f = W/2)
      */
-    public record Options(String colmap, int frame, Path workDir, Path out, int threads) {
+    public record Options(String colmap, int frame, Path workDir, Path out, int threads, double minTriAngle, double focal) {
         public Options {
             if (frame < 0) throw new InputException("--frame must be ≥ 0, got " + frame);
+            if (!(minTriAngle > 0)) throw new InputException("--min-tri-angle must be positive, got " + minTriAngle);
+            if (!Double.isNaN(focal) && !(focal > 0)) throw new InputException("--focal must be positive, got " + focal);
         }
-        public static Options defaults() { return new Options("colmap", 0, null, null, -1); }
-        public Options withWorkDir(Path w) { return new Options(colmap, frame, w, out, threads); }
-        public Options withOut(Path o) { return new Options(colmap, frame, workDir, o, threads); }
-        public Options withFrame(int f) { return new Options(colmap, f, workDir, out, threads); }
-        public Options withThreads(int t) { return new Options(colmap, frame, workDir, out, t); }
-        public Options withColmap(String c) { return new Options(c, frame, workDir, out, threads); }
+        /** The released settings ({@code init_min_tri_angle 4}). */
+        public static final double RELEASED_MIN_TRI_ANGLE = 4;
+        public static Options defaults() { return new Options("colmap", 0, null, null, -1, RELEASED_MIN_TRI_ANGLE, Double.NaN); }
+        public Options withWorkDir(Path w) { return new Options(colmap, frame, w, out, threads, minTriAngle, focal); }
+        public Options withOut(Path o) { return new Options(colmap, frame, workDir, o, threads, minTriAngle, focal); }
+        public Options withFrame(int f) { return new Options(colmap, f, workDir, out, threads, minTriAngle, focal); }
+        public Options withThreads(int t) { return new Options(colmap, frame, workDir, out, t, minTriAngle, focal); }
+        public Options withColmap(String c) { return new Options(c, frame, workDir, out, threads, minTriAngle, focal); }
+        public Options withFocal(double f) { return new Options(colmap, frame, workDir, out, threads, minTriAngle, f); }
+        public Options withMinTriAngle(double a) { return new Options(colmap, frame, workDir, out, threads, a, focal); }
     }
 
     /**
@@ -189,11 +201,17 @@ public final class ColmapPoses {
         } catch (IOException e) {
             throw new InputException("cannot write " + log + ": " + e.getMessage(), e);
         }
-        colmapStep(colmap, log, say, "feature_extractor", List.of(
+        List<String> fe = new ArrayList<>(List.of(
                 "--database_path", db.toString(), "--image_path", images.toString(),
                 "--ImageReader.camera_model", "SIMPLE_PINHOLE", "--ImageReader.single_camera", "0",
                 "--SiftExtraction.estimate_affine_shape", "1", "--SiftExtraction.domain_size_pooling", "1",
                 "--SiftExtraction.use_gpu", "0", "--SiftExtraction.num_threads", th));
+        boolean fixed = !Double.isNaN(o.focal());
+        if (fixed) {
+            int[] wh = org.mask3d.io.Images.size(images.resolve(imageNames.get(0)));
+            fe.addAll(List.of("--ImageReader.camera_params", String.format(Locale.ROOT, "%s,%s,%s", o.focal(), wh[0] / 2.0, wh[1] / 2.0)));
+        }
+        colmapStep(colmap, log, say, "feature_extractor", fe);
         colmapStep(colmap, log, say, "exhaustive_matcher", List.of(
                 "--database_path", db.toString(), "--SiftMatching.guided_matching", "1",
                 "--SiftMatching.use_gpu", "0", "--SiftMatching.num_threads", th));
@@ -201,8 +219,10 @@ public final class ColmapPoses {
         // which cameras failed) and accept an initial pair with 50 inliers (default 100) for small images
         colmapStep(colmap, log, say, "mapper", List.of(
                 "--database_path", db.toString(), "--image_path", images.toString(), "--output_path", sparse.toString(),
-                "--Mapper.init_min_tri_angle", "4", "--Mapper.min_model_size", "2",
-                "--Mapper.init_min_num_inliers", "50", "--Mapper.num_threads", th));
+                "--Mapper.init_min_tri_angle", String.valueOf(o.minTriAngle()), "--Mapper.min_model_size", "2",
+                "--Mapper.init_min_num_inliers", "50", "--Mapper.num_threads", th,
+                "--Mapper.ba_refine_focal_length", fixed ? "0" : "1", "--Mapper.ba_refine_principal_point", "0",
+                "--Mapper.ba_refine_extra_params", fixed ? "0" : "1"));
 
         // 3. the largest model, as text
         List<Path> models = list(sparse, Files::isDirectory);
