@@ -10,16 +10,19 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks (not tests). 'render': milliseconds per novel view for the pure-Java renderer at "
                 + "1..N threads, the DJL-ops renderer (libtorch) in the same run, and the streaming floor (reading the "
-                + "MPI once), with ratios and peak heap."},
+                + "MPI once), with ratios and peak heap. 'data': synthetic rig generation, one frame read from each scene "
+                + "format, stage-2 samples and stage-1 batches, on data it generates (plus an authors' h5 file with --h5)."},
         footer = {"", "Examples:",
                 "  ./mask3d bench render                         # 640x360, 32 planes",
                 "  ./mask3d bench render --width 1920 --height 1080 --iters 5",
-                "  ./mask3d bench render --no-djl --threads 4"})
+                "  ./mask3d bench render --no-djl --threads 4",
+                "  ./mask3d bench data",
+                "  ./mask3d bench data --h5 /tmp/h5full/scene900.h5"})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WHAT", description = "What to benchmark: ${COMPLETION-CANDIDATES}")
     What what;
 
-    enum What { render }
+    enum What { render, data }
 
     @Option(names = "--width", defaultValue = "640", description = "Image width (default: ${DEFAULT-VALUE}).") int width;
     @Option(names = "--height", defaultValue = "360", description = "Image height (default: ${DEFAULT-VALUE}).") int height;
@@ -27,8 +30,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iters", defaultValue = "15", description = "Timed iterations (default: ${DEFAULT-VALUE}).") int iters;
     @Option(names = "--threads", description = "Largest thread count for the Java renderer (default: all cores).") Integer threads;
     @Option(names = "--no-djl", description = "Skip the DJL-ops peer.") boolean noDjl;
+    @Option(names = "--h5", paramLabel = "FILE", description = "data: also time frame reads of this authors' h5 scene.") java.nio.file.Path h5;
 
-    @Override public Integer call() {
+    @Override public Integer call() throws java.io.IOException {
+        if (what == What.data) {
+            int reps = Math.max(iters, 10);
+            System.out.printf("data benchmark: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            System.out.printf("  %-78s %10s %10s %6s%n", "what", "median ms", "min ms", "reps");
+            for (org.mask3d.eval.DataBenchmark.Timing t : org.mask3d.eval.DataBenchmark.run(width, height, reps, h5)) {
+                System.out.printf("  %-78s %10.2f %10.2f %6d%n", t.what(), t.msMedian(), t.msMin(), t.reps());
+            }
+            return 0;
+        }
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         System.out.printf("render benchmark: %dx%d, %d planes, float32, %s%n", width, height, planes,
                 Runtime.getRuntime().availableProcessors() + " cores");

@@ -124,6 +124,14 @@ class CliTest {
         assertTrue(missing.err().contains("file not found"), missing.err());
     }
 
+    @Test void benchDataRunsSmall() {
+        Run r = run("bench", "data", "--width", "64", "--height", "36", "--iters", "3");
+        assertEquals(0, r.code(), r.err());
+        for (String w : new String[]{"synth:", "frame read, packed", "stage-2 sample", "stage-1 train batch of 4"}) {
+            assertTrue(r.out().contains(w), w + " in " + r.out());
+        }
+    }
+
     @Test void benchRunsSmall() {
         Run r = run("bench", "render", "--width", "64", "--height", "48", "--planes", "8", "--iters", "3");
         assertEquals(0, r.code(), r.err());
