@@ -117,6 +117,35 @@ public final class ParityCase {
         return out;
     }
 
+    /**
+     * Every array of the case from its inputs and the networks alone: depths and psv (geometry, held to
+     * {@code geometryTol} and {@code psvTol}), then MPINet3d on the frames' and the backgrounds' sweep
+     * ({@code mpinet_out}, {@code mpi_fg}, {@code mpi_bg}), MaskNet3d ({@code mask}), and the rendering of the blended
+     * and masked MPIs ({@code rgb}, {@code fg_acc_alpha}) — each from this implementation's own upstream arrays, held
+     * to {@code networkTol}.
+     */
+    public List<ArrayError> checkWithNetworks(org.mask3d.model.MpiNet3d mpiNet, org.mask3d.model.MaskNet3d maskNet,
+                                              double geometryTol, double psvTol, double networkTol) {
+        List<ArrayError> out = new ArrayList<>();
+        double[] depths = depths();
+        out.add(compare("depths", toFloat(depths), geometryTol));
+        Camera c0 = sourceCamera(0), c1 = sourceCamera(1);
+        float[] psv = PlaneSweep.volume(psvImages(), List.of(c0, c1, c0, c1), c0, depths, PlaneSweep.Sampling.RELEASED);
+        out.add(compare("psv", psv, psvTol));
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.mask3d.model.MaskRenderNet net = new org.mask3d.model.MaskRenderNet(mpiNet, maskNet);
+            var vol = m.create(psv, new ai.djl.ndarray.types.Shape(12, PlaneDepths.DEFAULT_PLANES, height, width));
+            var o = net.forward(m, vol, depths, c0, targetCamera(), new ai.djl.training.ParameterStore(m, false), false);
+            out.add(compare("mpinet_out", o.mpinetOut().toFloatArray(), networkTol));
+            out.add(compare("mpi_fg", o.mpiFg().toFloatArray(), networkTol));
+            out.add(compare("mpi_bg", o.mpiBg().toFloatArray(), networkTol));
+            out.add(compare("mask", o.mask().toFloatArray(), networkTol));
+            out.add(compare("rgb", o.rgb().toFloatArray(), networkTol));
+            out.add(compare("fg_acc_alpha", o.fgAlpha().toFloatArray(), networkTol));
+        }
+        return out;
+    }
+
     /** {@link #check(MpiRenderer, double, double)} with the CPU renderer. */
     public List<ArrayError> check(double tolerance, double psvTolerance) {
         return check(new CpuRenderer(), tolerance, psvTolerance);
