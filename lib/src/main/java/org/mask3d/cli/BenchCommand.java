@@ -11,18 +11,21 @@ import java.util.concurrent.Callable;
         description = {"Benchmarks (not tests). 'render': milliseconds per novel view for the pure-Java renderer at "
                 + "1..N threads, the DJL-ops renderer (libtorch) in the same run, and the streaming floor (reading the "
                 + "MPI once), with ratios and peak heap. 'data': synthetic rig generation, one frame read from each scene "
-                + "format, stage-2 samples and stage-1 batches, on data it generates (plus an authors' h5 file with --h5)."},
+                + "format, stage-2 samples and stage-1 batches, on data it generates (plus an authors' h5 file with --h5). "
+                + "'model': forward and forward+backward of the stage-1 and stage-2 steps (DJL, CPU) with peak memory, "
+                + "at the sizes given by --sizes."},
         footer = {"", "Examples:",
                 "  ./mask3d bench render                         # 640x360, 32 planes",
                 "  ./mask3d bench render --width 1920 --height 1080 --iters 5",
                 "  ./mask3d bench render --no-djl --threads 4",
                 "  ./mask3d bench data",
-                "  ./mask3d bench data --h5 /tmp/h5full/scene900.h5"})
+                "  ./mask3d bench data --h5 /tmp/h5full/scene900.h5",
+                "  ./mask3d bench model --sizes 64x64,128x128 --iters 1"})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WHAT", description = "What to benchmark: ${COMPLETION-CANDIDATES}")
     What what;
 
-    enum What { render, data }
+    enum What { render, data, model }
 
     @Option(names = "--width", defaultValue = "640", description = "Image width (default: ${DEFAULT-VALUE}).") int width;
     @Option(names = "--height", defaultValue = "360", description = "Image height (default: ${DEFAULT-VALUE}).") int height;
@@ -32,7 +35,26 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-djl", description = "Skip the DJL-ops peer.") boolean noDjl;
     @Option(names = "--h5", paramLabel = "FILE", description = "data: also time frame reads of this authors' h5 scene.") java.nio.file.Path h5;
 
+    @Option(names = "--sizes", split = ",", description = "model: HxW sizes, smallest first (default: 64x64,128x128).") java.util.List<String> sizes;
+    @Option(names = "--stage", description = "model: 1, 2 or both (default: both).") Integer stage;
+
     @Override public Integer call() throws java.io.IOException {
+        if (what == What.model) {
+            int reps = Math.max(1, Math.min(iters, 3));
+            System.out.printf("model benchmark: DJL %s / libtorch, CPU, %d cores, OMP_NUM_THREADS=%s, 32 planes, batch 1, random weights%n",
+                    ai.djl.engine.Engine.getDjlVersion(), Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"));
+            System.out.printf("  %-58s %9s %12s %14s %12s%n", "step", "HxW", "forward ms", "fwd+bwd ms", "peak RSS MiB");
+            for (String sz : sizes != null ? sizes : java.util.List.of("64x64", "128x128")) {
+                String[] p = sz.split("x");
+                int h = Integer.parseInt(p[0]), w = Integer.parseInt(p[1]);
+                for (int st : stage == null ? new int[]{1, 2} : new int[]{stage}) {
+                    org.mask3d.eval.ModelBenchmark.Result r = st == 1 ? org.mask3d.eval.ModelBenchmark.stage1(h, w, reps)
+                            : org.mask3d.eval.ModelBenchmark.stage2(h, w, reps);
+                    System.out.printf("  %-58s %9s %12.0f %14.0f %12d%n", r.step(), h + "x" + w, r.forwardMs(), r.forwardBackwardMs(), r.peakRssMiB());
+                }
+            }
+            return 0;
+        }
         if (what == What.data) {
             int reps = Math.max(iters, 10);
             System.out.printf("data benchmark: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));

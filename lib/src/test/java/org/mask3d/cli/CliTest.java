@@ -132,6 +132,12 @@ class CliTest {
         }
     }
 
+    @Test void benchModelRunsSmall() {
+        Run r = run("bench", "model", "--sizes", "16x16", "--iters", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stage 1") && r.out().contains("stage 2") && r.out().contains("16x16"), r.out());
+    }
+
     @Test void benchRunsSmall() {
         Run r = run("bench", "render", "--width", "64", "--height", "48", "--planes", "8", "--iters", "3");
         assertEquals(0, r.code(), r.err());
