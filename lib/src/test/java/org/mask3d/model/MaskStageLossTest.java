@@ -1,0 +1,104 @@
+package org.mask3d.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mask3d.InputException;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The mask-stage loss_type table: keys, composition weights, required inputs, gradients. */
+class MaskStageLossTest {
+    static NDManager m;
+    static Vgg19BnFeatures net;
+    static MaskStageLoss.Inputs in;
+
+    @BeforeAll static void start() {
+        m = NDManager.newBaseManager();
+        net = Vgg19BnFeatures.fromStateDict(m, RandomVgg.stateDict(m));
+        m.getEngine().setRandomSeed(3);
+        in = new MaskStageLoss.Inputs(m.randomUniform(0, 1, new Shape(1, 3, 16, 16)),
+                m.randomUniform(0, 1, new Shape(1, 3, 16, 16)), m.randomUniform(-0.2f, 1, new Shape(1, 1, 4, 16, 16)),
+                m.randomUniform(0, 1, new Shape(1, 16, 16)), m.randomUniform(0, 1, new Shape(1, 16, 16)).gt(0.7)
+                .toType(DataType.FLOAT32, false));
+    }
+
+    @AfterAll static void stop() { m.close(); }
+
+    @Test void keysAreTheReleasedOnes() {
+        for (MaskStageLoss l : MaskStageLoss.values()) assertSame(l, MaskStageLoss.fromKey(l.key()));
+        assertEquals(MaskStageLoss.VGG_ONLY, MaskStageLoss.fromKey("vgg_only"));
+        assertEquals(MaskStageLoss.FULL_LOSS, MaskStageLoss.fromKey("full_loss"));
+        var e = assertThrows(InputException.class, () -> MaskStageLoss.fromKey("vgg_onyl"));
+        assertTrue(e.getMessage().contains("vgg_only, no_mask, full_loss, mse, l1"), e.getMessage());
+        var e2 = assertThrows(InputException.class, () -> MaskStageLoss.fromKey("fgbgl1"));
+        assertTrue(e2.getMessage().contains("never produces"), e2.getMessage());
+        assertTrue(MaskStageLoss.NO_MASK.needsVgg());
+        assertFalse(MaskStageLoss.MSE.needsVgg());
+    }
+
+    @Test void compositesAddTheReleasedWeights() {
+        VggBnLoss vgg = new VggBnLoss(net);
+        double v = vgg.compute(in.rgb(), in.targetRgb()).getFloat();
+        double mask = Losses.maskLoss(in.fgAccAlpha(), in.targetMask()).getFloat();
+        double sparse = Losses.sparse(in.maskVolume()).getFloat();
+        assertTrue(mask > 0.01 && sparse > 0.01 && v > 0.01);
+        MaskStageLoss.Result full = MaskStageLoss.FULL_LOSS.compute(in, vgg);
+        assertEquals(v + 0.25 * mask + 0.10 * sparse, full.total().getFloat(), 1e-5 * v);
+        assertEquals(DataType.FLOAT32, full.total().getDataType());
+        assertEquals(java.util.List.of("vgg", "mask", "sparse"), java.util.List.copyOf(full.terms().keySet()));
+        assertEquals(mask, full.terms().get("mask").getFloat(), 1e-7);
+        assertEquals(v + 0.10 * sparse, MaskStageLoss.NO_MASK.compute(in, vgg).total().getFloat(), 1e-5 * v);
+        assertEquals(v, MaskStageLoss.VGG_ONLY.compute(in, vgg).total().getFloat(), 1e-7 * v);
+        assertEquals(Losses.mse(in.rgb(), in.targetRgb()).getFloat(), MaskStageLoss.MSE.compute(in, null).total().getFloat());
+        assertEquals(Losses.l1(in.rgb(), in.targetRgb()).getFloat(), MaskStageLoss.L1.compute(in, null).total().getFloat());
+    }
+
+    @Test void missingVggOrInputsAreNamed() {
+        for (MaskStageLoss l : new MaskStageLoss[]{MaskStageLoss.VGG_ONLY, MaskStageLoss.NO_MASK, MaskStageLoss.FULL_LOSS}) {
+            var e = assertThrows(InputException.class, () -> l.compute(in, null));
+            assertEquals(Vgg19BnFeatures.MISSING_WEIGHTS, e.getMessage());
+        }
+        VggBnLoss vgg = new VggBnLoss(net);
+        var e = assertThrows(IllegalArgumentException.class, () -> MaskStageLoss.FULL_LOSS.compute(
+                new MaskStageLoss.Inputs(in.rgb(), in.targetRgb(), in.maskVolume(), null, in.targetMask()), vgg));
+        assertTrue(e.getMessage().contains("fgAccAlpha"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> MaskStageLoss.NO_MASK.compute(
+                new MaskStageLoss.Inputs(in.rgb(), in.targetRgb(), null, null, null), vgg));
+        assertTrue(e2.getMessage().contains("maskVolume"), e2.getMessage());
+        // what a loss does not use may be absent
+        assertDoesNotThrow(() -> MaskStageLoss.VGG_ONLY.compute(new MaskStageLoss.Inputs(in.rgb(), in.targetRgb(),
+                null, null, null), vgg));
+    }
+
+    @Test void fullLossGradientsInFloat64() {
+        Random r = new Random(12);
+        try (NDManager s = m.newSubManager();
+             Vgg19BnFeatures n64 = Vgg19BnFeatures.fromStateDict(s, RandomVgg.stateDict(s), "features.", DataType.FLOAT64)) {
+            VggBnLoss vgg = new VggBnLoss(n64);
+            NDArray rgb = s.randomUniform(0, 1, new Shape(1, 3, 16, 16)).toType(DataType.FLOAT64, false);
+            NDArray tgt = s.randomUniform(0, 1, new Shape(1, 3, 16, 16)).toType(DataType.FLOAT64, false);
+            NDArray mask = in.targetMask().toType(DataType.FLOAT64, false);
+            double[] vol = new double[4 * 16 * 16], alpha = new double[16 * 16];
+            for (int i = 0; i < vol.length; i++) vol[i] = (r.nextBoolean() ? 1 : -1) * (0.05 + r.nextDouble());
+            for (int i = 0; i < alpha.length; i++) alpha[i] = 0.05 + 0.9 * r.nextDouble();
+            NDArray volA = s.create(vol, new Shape(1, 1, 4, 16, 16)), alphaA = s.create(alpha, new Shape(1, 16, 16));
+            int[] some = {0, 17, 100, 255, 511, 1023};
+            GradCheck.check(s, vol, new Shape(1, 1, 4, 16, 16), v -> MaskStageLoss.FULL_LOSS.compute(
+                    new MaskStageLoss.Inputs(rgb, tgt, v, alphaA, mask), vgg).total(), some, 1e-6, 1e-8);
+            GradCheck.check(s, alpha, new Shape(1, 16, 16), a -> MaskStageLoss.FULL_LOSS.compute(
+                    new MaskStageLoss.Inputs(rgb, tgt, volA, a, mask), vgg).total(), new int[]{0, 40, 77, 130, 200, 255},
+                    1e-6, 1e-8);
+            // d full / d volume = 0.10 · sign(v) / numel
+            double[] g = GradCheck.autograd(s, vol, new Shape(1, 1, 4, 16, 16), v -> MaskStageLoss.FULL_LOSS.compute(
+                    new MaskStageLoss.Inputs(rgb, tgt, v, alphaA, mask), vgg).total());
+            for (int i = 0; i < vol.length; i += 97) assertEquals(0.10 * Math.signum(vol[i]) / vol.length, g[i], 1e-15);
+        }
+    }
+}
