@@ -49,6 +49,14 @@ import java.util.function.Function;
  * Extension codes ({@code EXT1/2/4}), string persistent ids ({@code PERSID}) and out-of-band buffers are refused.
  * Persistent ids ({@code BINPERSID}) go to the caller's {@code persistentLoad} function.
  *
+ * <p>Why not Pyrolite ({@code net.razorvine:pickle:1.5}): its class resolution cannot be locked down. Constructors
+ * live in a JVM-wide static registry ({@code Unpickler.registerConstructor}) preloaded with datetime, decimal, array,
+ * bytearray and {@code copy_reg._reconstructor} handlers; an unknown global silently becomes a
+ * {@code ClassDictConstructor} rather than a refusal naming it; the methods that resolve globals and apply
+ * {@code REDUCE}/{@code BUILD} ({@code load_global_sub}, {@code load_reduce}, {@code load_build}) are package-private,
+ * and {@code BUILD} calls {@code __setstate__} through reflection. This reader is small, has no dependency, and its
+ * whole allow-list is the map passed to {@link #load}.
+ *
  * <p>Dict keys must be hashable in Python's sense (no list, dict or set keys), which also keeps self-referencing
  * structures out of Java's {@code hashCode}.
  */
