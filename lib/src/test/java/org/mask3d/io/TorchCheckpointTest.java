@@ -186,6 +186,33 @@ class TorchCheckpointTest {
         assertEquals(-0.0f, TorchCheckpoint.halfToFloat((short) 0x8000));
     }
 
+    /**
+     * Files written by real PyTorch 2.11 ({@code torch.save}, zip and {@code _use_new_zipfile_serialization=False},
+     * on the GPU machine, the only place torch is installed): views, float16/bfloat16/int32/bool, a Parameter, batch
+     * norm buffers, an Adam state; {@code e.json} holds torch's own {@code tensor.tolist()} of each.
+     */
+    @ParameterizedTest @ValueSource(strings = {"z.pth", "l.pth", "c.ckpt"})
+    void filesWrittenByRealPytorch(String file) throws IOException {
+        TorchCheckpoint c = TorchCheckpoint.read(res("real-torch/" + file));
+        assertEquals(file.equals("l.pth") ? "legacy" : "zip", c.format());
+        assertEquals(file.equals("c.ckpt") ? "state_dict" : "", c.stateDictEntry());
+        JsonObject expected = JsonParser.parseString(Files.readString(res("real-torch/e.json"))).getAsJsonObject();
+        Map<String, Tensor> t = c.tensors();
+        assertEquals(expected.keySet(), t.keySet());
+        for (String k : expected.keySet()) {
+            var e = expected.getAsJsonArray(k);
+            Tensor x = t.get(k);
+            assertEquals(e.get(0).getAsString(), "torch." + x.dtype(), k);
+            assertArrayEquals(new Gsonish(e.get(1)).ints(), x.shape(), k);
+            double[] v = new Gsonish(e.get(2)).doubles();
+            for (int i = 0; i < v.length; i++) assertEquals(v[i], x.get(i), 0.0, k + "[" + i + "]");
+        }
+        if (file.equals("c.ckpt")) {
+            assertEquals(2L, c.metadata().get("epoch"));
+            assertTrue(c.metadata().get("opt") instanceof Map<?, ?>);
+        }
+    }
+
     // --------------------------------------------------------------------------------------- malicious pickles
 
     @ParameterizedTest
