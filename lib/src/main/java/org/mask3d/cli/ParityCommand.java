@@ -10,11 +10,13 @@ import java.util.concurrent.Callable;
 
 @Command(name = "parity", mixinStandardHelpOptions = true,
         description = {"Recompute a parity case of the released PyTorch code and print the max absolute error per array.",
-                "Covers: depths (from bd), psv (from the source frames, backgrounds and cameras), rgb and "
-                        + "fg_acc_alpha (rendered from mpi_fg, mpi_bg, mask). Network outputs (mpinet_out, mask from "
-                        + "a checkpoint) are not recomputed yet: the networks are not implemented in this version."},
+                "Without --ckpt: depths (from bd), psv (from the source frames, backgrounds and cameras), rgb and "
+                        + "fg_acc_alpha (rendered from the case's mpi_fg, mpi_bg, mask). With --ckpt: every array from "
+                        + "the inputs and the checkpoint alone: MPINet3d (mpinet_out, mpi_fg, mpi_bg), MaskNet3d (mask), "
+                        + "and rgb, fg_acc_alpha rendered from those, held to --net-tol."},
         footer = {"", "Examples:",
                 "  ./mask3d parity --case ../shared/fixtures/original-parity/shared-a.npz",
+                "  ./mask3d parity --case ../shared/fixtures/original-parity/shared-a.npz --ckpt ../shared/fixtures/original-parity/shared-a.ckpt",
                 "  ./mask3d parity --case case.npz --tol 1e-4",
                 "", "Exit status: 0 if every array is within the tolerance, 1 otherwise, 2 on bad input."})
 final class ParityCommand implements Callable<Integer> {
@@ -24,6 +26,12 @@ final class ParityCommand implements Callable<Integer> {
     @Option(names = "--tol", defaultValue = "1e-5", description = "Maximum absolute error allowed (default: ${DEFAULT-VALUE}).")
     double tol;
 
+    @Option(names = "--ckpt", paramLabel = "FILE", description = "A checkpoint with models.mpi_net.* and models.mask_net.* "
+            + "(Lightning .ckpt or a state-dict .pth): recompute the network arrays too.") Path ckpt;
+
+    @Option(names = "--net-tol", defaultValue = "1e-4", description = "Tolerance for arrays computed by the networks (default: ${DEFAULT-VALUE}).")
+    double netTol;
+
     @Option(names = "--psv-tol", description = "Maximum absolute error allowed for psv (default: 3e-5: the reference's "
             + "float32 source coordinates carry ~1e-5 px of rounding noise, doubled at view borders).")
     Double psvTol;
@@ -31,8 +39,21 @@ final class ParityCommand implements Callable<Integer> {
     @Override public Integer call() {
         ParityCase pc = ParityCase.load(casePath);
         double pt = psvTol != null ? psvTol : Math.max(tol, ParityCase.PSV_TOLERANCE);
-        List<ParityCase.ArrayError> errors = pc.check(tol, pt);
-        System.out.printf("parity case %s (%d x %d), CPU renderer, float32%n", casePath, pc.width(), pc.height());
+        List<ParityCase.ArrayError> errors;
+        if (ckpt != null) {
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                org.mask3d.model.MpiNet3d mpi = org.mask3d.model.Networks.initialize(new org.mask3d.model.MpiNet3d(), m, ai.djl.ndarray.types.DataType.FLOAT32);
+                org.mask3d.model.MaskNet3d mask = org.mask3d.model.Networks.initialize(new org.mask3d.model.MaskNet3d(), m, ai.djl.ndarray.types.DataType.FLOAT32);
+                org.mask3d.model.Networks.load(mpi, ckpt, "models.mpi_net.");
+                org.mask3d.model.Networks.load(mask, ckpt, "models.mask_net.");
+                errors = pc.checkWithNetworks(mpi, mask, tol, pt, netTol);
+            }
+            System.out.printf("parity case %s (%d x %d) with %s: networks in DJL (CPU), rendering in DJL ops, float32%n",
+                    casePath, pc.width(), pc.height(), ckpt);
+        } else {
+            errors = pc.check(tol, pt);
+            System.out.printf("parity case %s (%d x %d), CPU renderer, float32%n", casePath, pc.width(), pc.height());
+        }
         System.out.printf("  %-14s %-16s %12s %10s %16s  %s%n", "array", "shape", "max |err|", "tolerance", "values > 1e-5", "");
         boolean ok = true;
         for (ParityCase.ArrayError e : errors) {

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import org.mask3d.InputException;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,13 +78,58 @@ public final class Networks {
             Weight w = weights.get(p.getName());
             NDArray arr = p.getArray();
             NDArray v = arr.getManager().create(w.data(), new Shape(w.shape())).toType(arr.getDataType(), false);
-            arr.set(v.toByteBuffer());
+            arr.muli(0).addi(v);   // in place; NDArray.set/copyTo make libtorch print a deprecation warning
             v.close();
         }
     }
 
     private static String head(List<String> keys) {
         return keys.size() <= 4 ? keys.toString() : keys.subList(0, 4) + " …";
+    }
+
+    /**
+     * Loads a network's weights from a PyTorch checkpoint ({@code .ckpt} of Lightning, or a plain state dict
+     * {@code .pth}) by prefix, as the released {@code load_ckpt}: e.g. {@code models.mpi_net.} or
+     * {@code models.mask_net.}. The file is read with an allow-list unpickler: nothing in it is executed.
+     */
+    public static void load(UNet3d net, Path checkpoint, String prefix) {
+        org.mask3d.io.TorchCheckpoint ck = org.mask3d.io.TorchCheckpoint.read(checkpoint);
+        Map<String, org.mask3d.io.TorchCheckpoint.Tensor> sd = ck.stateDict(prefix);
+        if (sd.isEmpty()) {
+            throw new InputException(checkpoint + ": no tensors under the prefix '" + prefix + "' (the state dict has "
+                    + ck.tensors().size() + " tensors, e.g. " + ck.tensors().keySet().stream().limit(3).toList() + ")");
+        }
+        load(net, toWeights(sd), checkpoint + " (" + prefix + ")");
+    }
+
+    /** Checkpoint tensors as weights (float32). */
+    public static Map<String, Weight> toWeights(Map<String, org.mask3d.io.TorchCheckpoint.Tensor> sd) {
+        Map<String, Weight> out = new LinkedHashMap<>();
+        for (Map.Entry<String, org.mask3d.io.TorchCheckpoint.Tensor> e : sd.entrySet()) {
+            int[] sh = e.getValue().shape();
+            long[] shape = new long[sh.length];
+            for (int i = 0; i < sh.length; i++) shape[i] = sh[i];
+            out.put(e.getKey(), new Weight(e.getKey(), shape, e.getValue().floats()));
+        }
+        return out;
+    }
+
+    /**
+     * Writes the networks as one PyTorch-loadable state dict ({@code torch.load(path, weights_only=True)} reads it),
+     * keys {@code prefix + released name}, e.g. {@code models.mask_net.conv1_1.model.0.weight}: results can go back to
+     * PyTorch users.
+     */
+    public static void exportStateDict(Path file, Map<String, UNet3d> netsByPrefix) {
+        Map<String, org.mask3d.io.TorchCheckpoint.Tensor> sd = new LinkedHashMap<>();
+        for (Map.Entry<String, UNet3d> e : netsByPrefix.entrySet()) {
+            for (Weight w : weights(e.getValue()).values()) {
+                int[] shape = new int[w.shape().length];
+                for (int i = 0; i < shape.length; i++) shape[i] = (int) w.shape()[i];
+                String key = e.getKey() + w.name();
+                sd.put(key, org.mask3d.io.TorchCheckpoint.Tensor.ofFloat(key, w.data(), shape));
+            }
+        }
+        org.mask3d.io.TorchCheckpoint.writeStateDict(file, sd);
     }
 
     /** The network's parameters as weights by released key (for saving and export). */

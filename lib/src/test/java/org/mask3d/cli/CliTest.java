@@ -117,6 +117,11 @@ class CliTest {
         Run r = run("parity", "--case", a.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("psv") && r.out().contains("fg_acc_alpha") && r.out().contains("all arrays within tolerance"));
+        Run withCkpt = run("parity", "--case", a.toString(), "--ckpt", ParityCaseTest.fixture("shared-a.ckpt").toString());
+        assertEquals(0, withCkpt.code(), withCkpt.out() + withCkpt.err());
+        assertTrue(withCkpt.out().contains("mpinet_out") && withCkpt.out().contains("mask "), withCkpt.out());
+        Run wrongCkpt = run("parity", "--case", a.toString(), "--ckpt", a.toString());
+        assertEquals(2, wrongCkpt.code());
         Run strict = run("parity", "--case", a.toString(), "--psv-tol", "1e-9");
         assertEquals(1, strict.code(), "a tolerance that cannot hold fails");
         Run missing = run("parity", "--case", tmp.resolve("x.npz").toString());

@@ -30,4 +30,19 @@ public class ParityCaseTest {
             if (!e.name().equals("psv")) assertTrue(e.maxAbsError() <= 1e-5, e.toString());
         }
     }
+
+    @ParameterizedTest @ValueSource(strings = {"shared-a", "shared-b"})
+    void everyArrayFromTheCheckpointWithin1e4(String name) {
+        Path npz = fixture(name + ".npz"), ckpt = fixture(name + ".ckpt");
+        Assumptions.assumeTrue(npz != null && ckpt != null, "parity fixture " + name + " not found beside the checkout: skipped");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var mpi = org.mask3d.model.Networks.initialize(new org.mask3d.model.MpiNet3d(), m, ai.djl.ndarray.types.DataType.FLOAT32);
+            var mask = org.mask3d.model.Networks.initialize(new org.mask3d.model.MaskNet3d(), m, ai.djl.ndarray.types.DataType.FLOAT32);
+            org.mask3d.model.Networks.load(mpi, ckpt, "models.mpi_net.");
+            org.mask3d.model.Networks.load(mask, ckpt, "models.mask_net.");
+            var errors = ParityCase.load(npz).checkWithNetworks(mpi, mask, 1e-5, ParityCase.PSV_TOLERANCE, 1e-4);
+            assertEquals(8, errors.size());
+            for (var e : errors) assertTrue(e.ok(), e.toString());
+        }
+    }
 }
