@@ -20,4 +20,20 @@ public interface WeightsReader {
      * @throws IOException if the file cannot be read
      */
     Map<String, NDArray> read(Path file, NDManager manager) throws IOException;
+
+    /**
+     * The PyTorch reader: a {@code torch.save} file (zip or legacy format; a state-dict {@code .pth} or a checkpoint)
+     * read with the allow-list unpickler of {@link org.mask3d.io.TorchCheckpoint}, float tensors as float32 arrays
+     * (integer buffers such as {@code num_batches_tracked} are skipped).
+     */
+    WeightsReader TORCH = (file, manager) -> {
+        Map<String, NDArray> out = new java.util.LinkedHashMap<>();
+        for (var e : org.mask3d.io.TorchCheckpoint.read(file).tensors().entrySet()) {
+            var t = e.getValue();
+            if (t.f32() == null && t.f64() == null) continue;
+            long[] shape = java.util.Arrays.stream(t.shape()).asLongStream().toArray();
+            out.put(e.getKey(), manager.create(t.floats(), new ai.djl.ndarray.types.Shape(shape)));
+        }
+        return out;
+    };
 }
