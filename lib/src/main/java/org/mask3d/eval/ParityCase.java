@@ -146,6 +146,17 @@ public final class ParityCase {
         return out;
     }
 
+    /** The errors as a table: array, shape, max |error|, tolerance, values above 1e-5, ok. */
+    public static tech.tablesaw.api.Table table(String title, List<ArrayError> errors) {
+        return tech.tablesaw.api.Table.create(title,
+                tech.tablesaw.api.StringColumn.create("array", errors.stream().map(ArrayError::name).toList()),
+                tech.tablesaw.api.StringColumn.create("shape", errors.stream().map(ArrayError::shape).toList()),
+                tech.tablesaw.api.DoubleColumn.create("max_abs_error", errors.stream().mapToDouble(ArrayError::maxAbsError).toArray()),
+                tech.tablesaw.api.DoubleColumn.create("tolerance", errors.stream().mapToDouble(ArrayError::tolerance).toArray()),
+                tech.tablesaw.api.IntColumn.create("values_above_1e-5", errors.stream().mapToInt(ArrayError::above1e5).toArray()),
+                tech.tablesaw.api.BooleanColumn.create("ok", errors.stream().map(ArrayError::ok).toList()));
+    }
+
     /** {@link #check(MpiRenderer, double, double)} with the CPU renderer. */
     public List<ArrayError> check(double tolerance, double psvTolerance) {
         return check(new CpuRenderer(), tolerance, psvTolerance);

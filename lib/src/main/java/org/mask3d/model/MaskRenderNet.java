@@ -51,9 +51,18 @@ public final class MaskRenderNet {
     public Output forward(NDManager m, NDArray psv, double[] depths, Camera ref, Camera target, ParameterStore ps,
                           boolean training) {
         NDArray vol = psv.expandDims(0);                                                      // [1, 12, D, H, W]
-        NDArray pair = NDArrays.concat(new NDList(vol.get(":, 0:6"), vol.get(":, 6:12")), 0); // [2, 6, D, H, W]
-        NDArray out = mpiNet.forward(ps, new NDList(pair), false).singletonOrThrow().stopGradient();
-        NDArray rgba = MpiHead.rgba(pair, out).stopGradient();                                 // [2, D, H, W, 4]
+        // the frozen MPI network runs in a sub-manager that is closed right after: its activations are freed at
+        // once (DJL keeps every intermediate array until its manager closes) and only the MPIs are kept
+        NDArray out, rgba;
+        try (NDManager sub = m.newSubManager()) {
+            NDArray in = vol.duplicate();
+            in.attach(sub);
+            NDArray pair = NDArrays.concat(new NDList(in.get(":, 0:6"), in.get(":, 6:12")), 0);   // [2, 6, D, H, W]
+            out = mpiNet.forward(ps, new NDList(pair), false).singletonOrThrow().stopGradient();
+            rgba = MpiHead.rgba(pair, out).stopGradient();                                      // [2, D, H, W, 4]
+            out.attach(m);
+            rgba.attach(m);
+        }
         NDArray fg = rgba.get(0), bg = rgba.get(1);
         NDArray mask = maskNet.forward(ps, new NDList(vol), training).singletonOrThrow().get(0).get(0);   // [D, H, W]
         NDArray m4 = mask.expandDims(3);
