@@ -156,4 +156,19 @@ public final class Grid {
         }
         return out;
     }
+
+    /**
+     * Enlarges an image by an integer factor with nearest-neighbour sampling (pixels stay visible as blocks), for
+     * looking at small images such as parity cases.
+     */
+    public static BufferedImage enlarge(BufferedImage img, int factor) {
+        if (factor < 1) throw new IllegalArgumentException("factor must be >= 1, got " + factor);
+        if (factor == 1) return img;
+        BufferedImage out = new BufferedImage(img.getWidth() * factor, img.getHeight() * factor, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(img, 0, 0, out.getWidth(), out.getHeight(), null);
+        g.dispose();
+        return out;
+    }
 }
