@@ -237,7 +237,9 @@ public final class Evaluator implements AutoCloseable {
         int[] seg = currentSnippet(code, end);
         String snippet = code.substring(seg[0], end);
         List<String> out = new ArrayList<>();
-        for (SourceCodeAnalysis.Documentation d : analysis.documentation(snippet, snippet.length(), true)) {
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
+        if (docs.isEmpty()) docs = analysis.documentation(snippet + "(", snippet.length() + 1, true);   // a method
+        for (SourceCodeAnalysis.Documentation d : docs) {
             out.add(d.signature() + (d.javadoc() != null && !d.javadoc().isBlank() ? "\n" + d.javadoc() : ""));
         }
         return out;

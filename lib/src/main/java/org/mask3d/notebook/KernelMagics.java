@@ -57,9 +57,14 @@ final class KernelMagics {
         List<String> added = new ArrayList<>();
         for (String glob : globs) {
             List<Path> found = new ArrayList<>();
-            for (Path p : jarsOnly ? new GlobFinder(glob).computeMatchingFiles() : new GlobFinder(glob).computeMatchingPaths()) {
-                if (jarsOnly && !p.toString().endsWith(".jar")) continue;
-                found.add(p);
+            try {
+                GlobFinder finder = new GlobFinder(glob);
+                for (Path p : jarsOnly ? finder.computeMatchingFiles() : finder.computeMatchingPaths()) {
+                    if (jarsOnly && !p.toString().endsWith(".jar")) continue;
+                    found.add(p);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // a folder of the glob does not exist: nothing matches
             }
             if (found.isEmpty()) {
                 throw error(magic + ": '" + glob + "' matches no " + (jarsOnly ? "jar file" : "file or folder")

@@ -191,6 +191,7 @@ public final class Mask3dKernel extends BaseKernel {
 
     public static void main(String[] args) throws Exception {
         BASEKERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         if (args.length != 1) {
             System.err.println("usage: java -cp ... org.mask3d.notebook.Mask3dKernel CONNECTION_FILE");
             System.exit(2);
