@@ -1,5 +1,7 @@
-// Start-up script of the "mask3d" Jupyter kernel (run by rapaio's kernel through RJK_INIT_SCRIPT before the
-// first cell): the imports every notebook would otherwise repeat, so a notebook's first cell needs no paths.
+// Start-up script of the "mask3d" Jupyter kernel (org.mask3d.notebook.Mask3dKernel runs it, given by kernel.sh as
+// -Dmask3d.kernel.init, before the first cell): the imports every notebook would otherwise repeat, so a notebook's
+// first cell needs no paths. The kernel itself adds `import static org.mask3d.notebook.Display.*` (display,
+// render, updateDisplay).
 // Import only packages that exist in lib/src/main/java: an import of a missing package breaks the start-up.
 import java.util.*;
 import java.util.stream.*;
@@ -14,3 +16,4 @@ import org.mask3d.data.*;
 import org.mask3d.render.*;
 import org.mask3d.eval.*;
 import org.mask3d.viz.*;
+import tech.tablesaw.api.*;

@@ -61,8 +61,9 @@ spec = {
     "display_name": "Java (mask3d)",
     "language": "java",
     "interrupt_mode": "message",
-    # kernel.sh sets these too (and RJK_CLASSPATH, RJK_INIT_SCRIPT); repeated here so the spec reads whole
-    "env": {"OMP_NUM_THREADS": "1", "DJL_OFFLINE": "true", "RJK_TIMEOUT_MILLIS": "-1"},
+    # kernel.sh sets these too (with -Dai.djl.offline=true -Djava.awt.headless=true and the class path);
+    # repeated here so the spec reads whole
+    "env": {"OMP_NUM_THREADS": "1", "DJL_OFFLINE": "true"},
     "metadata": {"mask3d_root": root},
 }
 with open(sys.argv[1], "w") as f:
@@ -84,7 +85,7 @@ fi
 $install_only && exit 0
 
 # 3. The kernel needs the build; say what is missing and how to open the notebooks
-for f in lib/target/mask3d-lib.jar lib/target/kernel/rapaio-jupyter-kernel.jar; do
+for f in lib/target/mask3d-lib.jar lib/target/deps/jupyter-jvm-basekernel-2.3.0.jar; do
   [ -f "$ROOT/$f" ] || { echo "setup-notebooks.sh: $f is missing: build with (cd $ROOT && mvn -B -q package -DskipTests)" >&2; exit 1; }
 done
 command -v java >/dev/null 2>&1 || { echo "setup-notebooks.sh: no 'java' on PATH; the kernel needs Java 17+" >&2; exit 1; }
