@@ -227,48 +227,7 @@ public final class MpiStageSampler {
      * @return [3,ch,cw]
      */
     public static float[] resizeCrop(float[] chw, int h, int w, int newH, int newW, int offY, int offX, int ch, int cw) {
-        Images.checkChw(chw, 3, h, w);
-        if (offY < 0 || offX < 0 || offY + ch > newH || offX + cw > newW) {
-            throw new IllegalArgumentException("crop " + cw + "x" + ch + " at (" + offX + ", " + offY
-                    + ") does not fit a " + newW + "x" + newH + " image");
-        }
-        int[] y0 = new int[ch], y1 = new int[ch], x0 = new int[cw], x1 = new int[cw];
-        float[] fy = new float[ch], fx = new float[cw];
-        taps(h, newH, offY, y0, y1, fy);
-        taps(w, newW, offX, x0, x1, fx);
-        float[] out = new float[3 * ch * cw];
-        for (int c = 0; c < 3; c++) {
-            int src = c * h * w, dst = c * ch * cw;
-            for (int oy = 0; oy < ch; oy++) {
-                int r0 = src + y0[oy] * w, r1 = src + y1[oy] * w;
-                float ly = fy[oy];
-                int o = dst + oy * cw;
-                for (int ox = 0; ox < cw; ox++) {
-                    float lx = fx[ox];
-                    float a = chw[r0 + x0[ox]], b = chw[r0 + x1[ox]];
-                    float top = a + lx * (b - a);
-                    float d = chw[r1 + x0[ox]], e = chw[r1 + x1[ox]];
-                    float bottom = d + lx * (e - d);
-                    out[o + ox] = top + ly * (bottom - top);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Bilinear taps of output indices {@code off..off+n−1} for {@code in → out} (Images.resizeBilinear's rule). */
-    private static void taps(int in, int out, int off, int[] i0, int[] i1, float[] frac) {
-        double scale = (double) in / out;
-        for (int k = 0; k < i0.length; k++) {
-            double s = (off + k + 0.5) * scale - 0.5;
-            if (s < 0) s = 0;
-            int lo = (int) Math.floor(s);
-            if (lo > in - 1) lo = in - 1;
-            i0[k] = lo;
-            i1[k] = Math.min(lo + 1, in - 1);
-            frac[k] = (float) (s - lo);
-            if (i1[k] == lo) frac[k] = 0f;
-        }
+        return Images.resizeBilinearWindow(chw, 3, h, w, newH, newW, offY, offX, ch, cw);
     }
 
     // ------------------------------------------------------------------------------------------ colour

@@ -427,20 +427,36 @@ public final class Images {
         checkChw(chw, c, h, w);
         checkTarget(c, newH, newW);
         if (newH == h && newW == w) return chw.clone();
-        int[] y0 = new int[newH], y1 = new int[newH];
-        float[] fy = new float[newH];
-        linearTaps(h, newH, y0, y1, fy);
-        int[] x0 = new int[newW], x1 = new int[newW];
-        float[] fx = new float[newW];
-        linearTaps(w, newW, x0, x1, fx);
-        float[] out = new float[c * newH * newW];
+        return resizeBilinearWindow(chw, c, h, w, newH, newW, 0, 0, newH, newW);
+    }
+
+    /**
+     * {@link #resizeBilinear} to {@code newH × newW}, computed only for the window of rows {@code offY..offY+winH−1}
+     * and columns {@code offX..offX+winW−1} (the same arithmetic, so the same values as resizing then cropping).
+     *
+     * @return [c, winH, winW]
+     */
+    public static float[] resizeBilinearWindow(float[] chw, int c, int h, int w, int newH, int newW, int offY, int offX,
+                                               int winH, int winW) {
+        checkChw(chw, c, h, w);
+        if (offY < 0 || offX < 0 || winH < 1 || winW < 1 || offY + winH > newH || offX + winW > newW) {
+            throw new IllegalArgumentException("window " + winW + "x" + winH + " at (" + offX + ", " + offY
+                    + ") does not fit a " + newW + "x" + newH + " image");
+        }
+        int[] y0 = new int[winH], y1 = new int[winH];
+        float[] fy = new float[winH];
+        linearTaps(h, newH, offY, y0, y1, fy);
+        int[] x0 = new int[winW], x1 = new int[winW];
+        float[] fx = new float[winW];
+        linearTaps(w, newW, offX, x0, x1, fx);
+        float[] out = new float[c * winH * winW];
         for (int ch = 0; ch < c; ch++) {
-            int src = ch * h * w, dst = ch * newH * newW;
-            for (int oy = 0; oy < newH; oy++) {
+            int src = ch * h * w, dst = ch * winH * winW;
+            for (int oy = 0; oy < winH; oy++) {
                 int r0 = src + y0[oy] * w, r1 = src + y1[oy] * w;
                 float ly = fy[oy];
-                int o = dst + oy * newW;
-                for (int ox = 0; ox < newW; ox++) {
+                int o = dst + oy * winW;
+                for (int ox = 0; ox < winW; ox++) {
                     float lx = fx[ox];
                     float a = chw[r0 + x0[ox]], b = chw[r0 + x1[ox]];
                     float top = a + lx * (b - a);
@@ -453,10 +469,11 @@ public final class Images {
         return out;
     }
 
-    private static void linearTaps(int in, int out, int[] i0, int[] i1, float[] frac) {
+    /** Bilinear taps (pixel centres, edge clamped) of output indices {@code off..off+i0.length−1} for {@code in → out}. */
+    private static void linearTaps(int in, int out, int off, int[] i0, int[] i1, float[] frac) {
         double scale = (double) in / out;
-        for (int o = 0; o < out; o++) {
-            double s = (o + 0.5) * scale - 0.5;
+        for (int o = 0; o < i0.length; o++) {
+            double s = (off + o + 0.5) * scale - 0.5;
             if (s < 0) s = 0;
             int lo = (int) Math.floor(s);
             if (lo > in - 1) lo = in - 1;
