@@ -14,7 +14,7 @@
 #include <cuda_fp16.h>
 
 #define MAX_PLANES 256
-#define MAX_PSV 1024
+#define MAX_PSV 256
 
 __constant__ double c_hom[MAX_PLANES * 9];   // per plane: row-major 3x3 target -> reference
 __constant__ float c_invd[MAX_PLANES];        // (float)(1.0 / depth)

@@ -41,7 +41,7 @@ import static jcuda.driver.JCudaDriver.*;
  */
 public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     /** Constant-memory capacity of the kernels (planes of one MPI; views × planes of one plane-sweep volume). */
-    public static final int MAX_PLANES = 256, MAX_PSV_SLICES = 1024;
+    public static final int MAX_PLANES = 256, MAX_PSV_SLICES = 256;
 
     private static volatile String unavailable;   // null: not probed; "": available
     private final CUdevice device = new CUdevice();

@@ -23,6 +23,22 @@ class CudaRendererTest {
         }
     }
 
+    /** Where CUDA's ptxas is installed, the PTX must assemble (e.g. constant memory within 64 KB). */
+    @Test void ptxAssemblesWherePtxasIsInstalled() throws Exception {
+        java.nio.file.Path ptxas = java.nio.file.Path.of("/usr/local/cuda/bin/ptxas");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(ptxas), "no ptxas at " + ptxas);
+        for (String[] f : new String[][]{{"mpi_render.sm_90.ptx", "sm_90"}, {"mpi_render.compute_75.ptx", "sm_75"}}) {
+            java.nio.file.Path in = java.nio.file.Files.createTempFile("k", ".ptx"), out = java.nio.file.Files.createTempFile("k", ".cubin");
+            byte[] b = CudaRenderer.ptx(f[0]);
+            java.nio.file.Files.write(in, java.util.Arrays.copyOf(b, b.length - 1));
+            Process p = new ProcessBuilder(ptxas.toString(), "-arch=" + f[1], in.toString(), "-o", out.toString()).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), f[0] + ": " + log);
+            java.nio.file.Files.delete(in);
+            java.nio.file.Files.delete(out);
+        }
+    }
+
     @Test void availabilityReportsAReasonWhenFalse() {
         boolean ok = CudaRenderer.available();
         String why = CudaRenderer.unavailableReason();
