@@ -97,7 +97,7 @@ class CudaRendererGpuTest {
                 assertTrue(maxErr(gpu.render(res, v), want) <= 1e-5, "block " + Arrays.toString(b));
             }
         } finally {
-            gpu.blockShape(32, 8);
+            gpu.blockShape(64, 4);
         }
     }
 
