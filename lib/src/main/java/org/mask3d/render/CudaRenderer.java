@@ -1,0 +1,526 @@
+package org.mask3d.render;
+
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+import org.mask3d.geometry.Camera;
+import org.mask3d.geometry.Homography;
+import org.mask3d.geometry.Mat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static jcuda.driver.JCudaDriver.*;
+
+/**
+ * The GPU MPI renderer (CUDA driver API through JCuda, kernels compiled ahead of time to PTX from
+ * {@code lib/src/main/cuda/mpi_render.cu}): one thread per output pixel walks the planes front to back, applies
+ * each plane's homography (in constant memory), fetches RGBA bilinearly with zero padding and over-composites;
+ * outputs image, accumulated alpha and disparity — the maths of {@link CpuRenderer}, to ~1e-6.
+ *
+ * <p>Data can stay on the GPU: {@link #upload(Mpi, boolean)} / {@link #uploadBlend} return a {@link Resident} that
+ * renders any number of views ({@link #render(Resident, Camera)}) without re-sending the MPI. A blend resident
+ * (dynamic MPI, background MPI, mask) is blended on the fly inside the render kernel (9 channels read per texel),
+ * or once into a plain resident with {@link #blendInto} (the video path: blend once per frame, render each view
+ * at the plain rate). Half-precision storage ({@code half = true}) halves the bytes read; the arithmetic stays
+ * float32.
+ *
+ * <p>Instances hold a CUDA context (the device's primary context) and a loaded module; they are not thread-safe
+ * (one renderer per thread). {@link #available()} says whether a driver and a device are present (with
+ * {@link #unavailableReason()} otherwise): without one, use {@link Renderers#best()} to fall back to the CPU.
+ */
+public final class CudaRenderer implements MpiRenderer, AutoCloseable {
+    /** Constant-memory capacity of the kernels (planes of one MPI; views × planes of one plane-sweep volume). */
+    public static final int MAX_PLANES = 256, MAX_PSV_SLICES = 256;
+
+    private static volatile String unavailable;   // null: not probed; "": available
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CUmodule module = new CUmodule();
+    private final CUdeviceptr cHom = new CUdeviceptr(), cInvd = new CUdeviceptr(), cPsv = new CUdeviceptr();
+    private final String deviceName, ptxName;
+    private final int ccMajor, ccMinor;
+    private int blockX = 64, blockY = 4;   // fastest of six shapes on the H100 (lib/benchmarks)
+    private boolean precise = true;
+    private boolean closed;
+
+    /** Whether a CUDA driver and at least one device are present (probes once). */
+    public static synchronized boolean available() {
+        if (unavailable == null) unavailable = probe();
+        return unavailable.isEmpty();
+    }
+
+    /** Why {@link #available()} is false, in one line ("" when it is true). */
+    public static String unavailableReason() {
+        available();
+        return unavailable;
+    }
+
+    private static String probe() {
+        try {
+            JCudaDriver.setExceptionsEnabled(true);
+            cuInit(0);
+            int[] n = new int[1];
+            cuDeviceGetCount(n);
+            return n[0] > 0 ? "" : "no CUDA device";
+        } catch (Throwable t) {   // UnsatisfiedLinkError (no libcuda.so.1), CudaException, NoClassDefFoundError
+            StringBuilder all = new StringBuilder();
+            for (Throwable c = t; c != null; c = c.getCause()) all.append(c.getMessage()).append('\n');
+            String m = all.toString().lines().findFirst().orElse("");
+            if (m.length() > 160) m = m.substring(0, 160) + "…";
+            String lib = all.indexOf("libcuda.so") >= 0 ? " (libcuda.so.1 not found)" : "";
+            return "no CUDA driver: " + t.getClass().getSimpleName() + ": " + m + lib;
+        }
+    }
+
+    /** A renderer on device 0. */
+    public CudaRenderer() { this(0); }
+
+    /** @param ordinal the CUDA device to use */
+    public CudaRenderer(int ordinal) {
+        if (!available()) throw new IllegalStateException("CUDA is not available: " + unavailable);
+        cuDeviceGet(device, ordinal);
+        cuDevicePrimaryCtxRetain(context, device);
+        cuCtxSetCurrent(context);
+        byte[] name = new byte[256];
+        cuDeviceGetName(name, name.length, device);
+        int len = 0;
+        while (len < name.length && name[len] != 0) len++;
+        deviceName = new String(name, 0, len, java.nio.charset.StandardCharsets.US_ASCII);
+        ccMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
+        ccMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        ptxName = ccMajor >= 9 ? "mpi_render.sm_90.ptx" : "mpi_render.compute_75.ptx";
+        cuModuleLoadData(module, ptx(ptxName));
+        cuModuleGetGlobal(cHom, new long[1], module, "c_hom");
+        cuModuleGetGlobal(cInvd, new long[1], module, "c_invd");
+        cuModuleGetGlobal(cPsv, new long[1], module, "c_psv");
+    }
+
+    /** The PTX text of a kernel resource, NUL-terminated as cuModuleLoadData wants it. */
+    static byte[] ptx(String resource) {
+        try (InputStream in = CudaRenderer.class.getResourceAsStream("cuda/" + resource)) {
+            if (in == null) throw new IllegalStateException("missing resource org/mask3d/render/cuda/" + resource);
+            byte[] b = in.readAllBytes();
+            byte[] z = java.util.Arrays.copyOf(b, b.length + 1);
+            return z;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override public String name() { return "cuda(" + deviceName + (precise ? "" : ", fast") + ")"; }
+
+    /** The device's name, e.g. "NVIDIA H100 80GB HBM3". */
+    public String deviceName() { return deviceName; }
+
+    /** Compute capability as "major.minor" and the PTX file that was loaded. */
+    public String computeCapability() { return ccMajor + "." + ccMinor + " (" + ptxName + ")"; }
+
+    /** Theoretical DRAM bandwidth from the device's memory clock and bus width, in bytes per second. */
+    public double peakBandwidth() {
+        double clockKHz = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE);
+        double busBits = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH);
+        return 2 * clockKHz * 1e3 * busBits / 8;
+    }
+
+    private int attribute(int a) {
+        int[] v = new int[1];
+        cuDeviceGetAttribute(v, a, device);
+        return v[0];
+    }
+
+    /** Thread-block shape of the render kernels (default 64 × 4). */
+    public CudaRenderer blockShape(int x, int y) {
+        if (x <= 0 || y <= 0 || x * y > 1024) throw new IllegalArgumentException("bad block " + x + "x" + y);
+        blockX = x;
+        blockY = y;
+        return this;
+    }
+
+    /**
+     * Precise sample positions (default): the projection in double as the CPU reference, ~1e-7 agreement of the
+     * bilinear weights. {@code false}: float32 throughout (weights off by up to ~1e-4 at 1920 px).
+     */
+    public CudaRenderer precise(boolean p) { precise = p; return this; }
+
+    // ------------------------------------------------------------------------------------------ resident data
+
+    /** What a {@link Resident} holds. */
+    public enum Kind { MPI, BLEND }
+
+    /** An MPI (or dynamic MPI + background MPI + mask) held in GPU memory; free with {@link #close()}. */
+    public final class Resident implements AutoCloseable {
+        final Kind kind;
+        final boolean half;
+        final int planes, height, width;
+        final double[] depths;
+        final Camera ref;
+        final CUdeviceptr a, b, mask;   // MPI: a; BLEND: a = fg, b = bg, mask
+        private boolean freed;
+
+        Resident(Kind kind, boolean half, int planes, int height, int width, double[] depths, Camera ref,
+                 CUdeviceptr a, CUdeviceptr b, CUdeviceptr mask) {
+            this.kind = kind; this.half = half; this.planes = planes; this.height = height; this.width = width;
+            this.depths = depths.clone(); this.ref = ref; this.a = a; this.b = b; this.mask = mask;
+        }
+
+        public Kind kind() { return kind; }
+        public boolean half() { return half; }
+        public int planes() { return planes; }
+        public int height() { return height; }
+        public int width() { return width; }
+        public Camera ref() { return ref; }
+
+        /** Bytes a render must read at least once: 16 (8 in half) per texel per MPI, 4 (2) per mask voxel. */
+        public long bytesPerRender() {
+            long vox = (long) planes * height * width;
+            int s = half ? 2 : 4;
+            return kind == Kind.MPI ? vox * 4 * s : vox * 9 * s;
+        }
+
+        @Override public void close() {
+            if (freed || closed) return;
+            freed = true;
+            cuCtxSetCurrent(context);
+            for (CUdeviceptr p : new CUdeviceptr[]{a, b, mask}) if (p != null) cuMemFree(p);
+        }
+    }
+
+    /** Uploads an MPI (float32 storage). */
+    public Resident upload(Mpi mpi) { return upload(mpi, false); }
+
+    /** Uploads an MPI; {@code half}: stored as float16 (converted on the GPU, round to nearest). */
+    public Resident upload(Mpi mpi, boolean half) {
+        check(mpi.planes());
+        cuCtxSetCurrent(context);
+        CUdeviceptr p = put(mpi.rgba(), half);
+        return new Resident(Kind.MPI, half, mpi.planes(), mpi.height(), mpi.width(), mpi.depths(), mpi.ref(), p, null, null);
+    }
+
+    /** Uploads dynamic MPI, background MPI and mask [D,H,W] for the fused mask-blended render. */
+    public Resident uploadBlend(Mpi fg, Mpi bg, float[] mask, boolean half) {
+        Mpi.checkCompatible(fg, bg, mask);
+        check(fg.planes());
+        cuCtxSetCurrent(context);
+        CUdeviceptr a = put(fg.rgba(), half), b = put(bg.rgba(), half), m = put(mask, half);
+        return new Resident(Kind.BLEND, half, fg.planes(), fg.height(), fg.width(), fg.depths(), fg.ref(), a, b, m);
+    }
+
+    /** An empty plain resident of the blend's size and storage, to {@link #blendInto}. */
+    public Resident allocateLike(Resident blend) {
+        cuCtxSetCurrent(context);
+        CUdeviceptr p = new CUdeviceptr();
+        cuMemAlloc(p, (long) blend.planes * blend.height * blend.width * 4 * (blend.half ? 2 : 4));
+        return new Resident(Kind.MPI, blend.half, blend.planes, blend.height, blend.width, blend.depths, blend.ref, p, null, null);
+    }
+
+    /** The video path: {@code out ← m·fg + (1−m)·bg} on the GPU (out: a plain resident of the same size and storage). */
+    public void blendInto(Resident blend, Resident out) {
+        if (blend.kind != Kind.BLEND || out.kind != Kind.MPI || blend.half != out.half || blend.planes != out.planes
+                || blend.height != out.height || blend.width != out.width) {
+            throw new IllegalArgumentException("blendInto needs a blend resident and a plain resident of the same size and storage");
+        }
+        cuCtxSetCurrent(context);
+        long n = (long) blend.planes * blend.height * blend.width;
+        launch1d(blend.half ? "blend_f16" : "blend_f32", n,
+                Pointer.to(blend.a), Pointer.to(blend.b), Pointer.to(blend.mask), Pointer.to(out.a), Pointer.to(new long[]{n}));
+    }
+
+    private CUdeviceptr put(float[] data, boolean half) {
+        long n = data.length;
+        CUdeviceptr f = new CUdeviceptr();
+        cuMemAlloc(f, n * Sizeof.FLOAT);
+        cuMemcpyHtoD(f, Pointer.to(data), n * Sizeof.FLOAT);
+        if (!half) return f;
+        CUdeviceptr h = new CUdeviceptr();
+        cuMemAlloc(h, n * 2);
+        launch1d("f32_to_f16", n, Pointer.to(f), Pointer.to(h), Pointer.to(new long[]{n}));
+        cuCtxSynchronize();
+        cuMemFree(f);
+        return h;
+    }
+
+    private static void check(int planes) {
+        if (planes > MAX_PLANES) throw new IllegalArgumentException("at most " + MAX_PLANES + " planes, got " + planes);
+    }
+
+    // ------------------------------------------------------------------------------------------ output images
+
+    /** Output buffers on the GPU for h × w views (rgb [3,h,w], alpha, disparity); reuse across renders. */
+    public final class Target implements AutoCloseable {
+        final int height, width;
+        final CUdeviceptr rgb = new CUdeviceptr(), acc = new CUdeviceptr(), disp = new CUdeviceptr();
+        private boolean freed;
+
+        Target(int height, int width) {
+            this.height = height;
+            this.width = width;
+            long n = (long) height * width * Sizeof.FLOAT;
+            cuMemAlloc(rgb, 3 * n);
+            cuMemAlloc(acc, n);
+            cuMemAlloc(disp, n);
+        }
+
+        /** Copies the outputs to the host. */
+        public Rendering download() {
+            cuCtxSetCurrent(context);
+            int n = height * width;
+            float[] r = new float[3 * n], a = new float[n], d = new float[n];
+            cuMemcpyDtoH(Pointer.to(r), rgb, 3L * n * Sizeof.FLOAT);
+            cuMemcpyDtoH(Pointer.to(a), acc, (long) n * Sizeof.FLOAT);
+            cuMemcpyDtoH(Pointer.to(d), disp, (long) n * Sizeof.FLOAT);
+            return new Rendering(r, a, d, height, width);
+        }
+
+        @Override public void close() {
+            if (freed || closed) return;
+            freed = true;
+            cuCtxSetCurrent(context);
+            cuMemFree(rgb);
+            cuMemFree(acc);
+            cuMemFree(disp);
+        }
+    }
+
+    /** Allocates output buffers for the camera's image size. */
+    public Target target(Camera cam) {
+        cuCtxSetCurrent(context);
+        return new Target(cam.height(), cam.width());
+    }
+
+    // ------------------------------------------------------------------------------------------ rendering
+
+    /** Sets the per-plane homographies and inverse depths of a view (constant memory; synchronous copy). */
+    public void setView(Resident r, Camera view) {
+        cuCtxSetCurrent(context);
+        double[][] hom = Homography.targetToReference(r.ref, view, r.depths);
+        double[] flat = new double[9 * r.planes];
+        float[] invd = new float[r.planes];
+        for (int i = 0; i < r.planes; i++) {
+            System.arraycopy(hom[i], 0, flat, 9 * i, 9);
+            invd[i] = (float) (1.0 / r.depths[i]);
+        }
+        cuMemcpyHtoD(cHom, Pointer.to(flat), (long) flat.length * Sizeof.DOUBLE);
+        cuMemcpyHtoD(cInvd, Pointer.to(invd), (long) invd.length * Sizeof.FLOAT);
+    }
+
+    /** Launches the render kernel for the view last given to {@link #setView} (asynchronous). */
+    public void launch(Resident r, Target t) {
+        cuCtxSetCurrent(context);
+        String fn;
+        List<Pointer> args = new ArrayList<>();
+        if (r.kind == Kind.MPI) {
+            fn = r.half ? "render_f16" : "render_f32";
+            if (!precise) fn += "_fast";
+            args.add(Pointer.to(r.a));
+        } else {
+            fn = r.half ? "render_blend_f16" : "render_blend_f32";
+            args.add(Pointer.to(r.a));
+            args.add(Pointer.to(r.b));
+            args.add(Pointer.to(r.mask));
+        }
+        for (int v : new int[]{r.planes, r.height, r.width, t.height, t.width}) args.add(Pointer.to(new int[]{v}));
+        args.add(Pointer.to(t.rgb));
+        args.add(Pointer.to(t.acc));
+        args.add(Pointer.to(t.disp));
+        cuLaunchKernel(function(fn), (t.width + blockX - 1) / blockX, (t.height + blockY - 1) / blockY, 1,
+                blockX, blockY, 1, 0, null, Pointer.to(args.toArray(new Pointer[0])), null);
+    }
+
+    /** Renders a resident MPI to a view and copies the result to the host. */
+    public Rendering render(Resident r, Camera view) {
+        try (Target t = target(view)) {
+            setView(r, view);
+            launch(r, t);
+            return t.download();
+        }
+    }
+
+    @Override public Rendering render(Mpi mpi, Camera target) {
+        try (Resident r = upload(mpi, false)) {
+            return render(r, target);
+        }
+    }
+
+    /** Renders {@code blend(fg, bg, mask)} with the blend fused into the render (uploads, renders, frees). */
+    public Rendering renderBlend(Mpi fg, Mpi bg, float[] mask, Camera target, boolean half) {
+        try (Resident r = uploadBlend(fg, bg, mask, half)) {
+            return render(r, target);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ plane sweep
+
+    /**
+     * The plane-sweep volume on the GPU: same maths and layout as {@link PlaneSweep#volume} ([3V, D, H, W], −1
+     * outside a view), returned on the host.
+     */
+    public float[] planeSweep(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths,
+                              PlaneSweep.Sampling sampling) {
+        try (PlaneSweepJob job = planeSweepJob(images, cameras, ref, depths, sampling)) {
+            job.launch();
+            return job.download();
+        }
+    }
+
+    /** Images and constants of a plane-sweep volume on the GPU, launched on demand (for timing). */
+    public final class PlaneSweepJob implements AutoCloseable {
+        final int V, D, H, W;
+        final boolean released;
+        final CUdeviceptr img = new CUdeviceptr(), meta = new CUdeviceptr(), out = new CUdeviceptr();
+        final double[] consts;
+        private boolean freed;
+
+        PlaneSweepJob(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths, PlaneSweep.Sampling s) {
+            V = images.size(); D = depths.length; H = ref.height(); W = ref.width();
+            released = s == PlaneSweep.Sampling.RELEASED;
+            if (V != cameras.size()) throw new IllegalArgumentException(V + " images but " + cameras.size() + " cameras");
+            if (V * D > MAX_PSV_SLICES) throw new IllegalArgumentException("at most " + MAX_PSV_SLICES + " views × planes");
+            int[] m = new int[3 * V];
+            long total = 0;
+            for (int v = 0; v < V; v++) {
+                Camera c = cameras.get(v);
+                int n = 3 * c.width() * c.height();
+                if (images.get(v).length != n) {
+                    throw new IllegalArgumentException("image " + v + " must be [3," + c.height() + "," + c.width()
+                            + "] (" + n + " floats) to match its camera, got " + images.get(v).length + " floats");
+                }
+                m[3 * v] = (int) total; m[3 * v + 1] = c.width(); m[3 * v + 2] = c.height();
+                total += n;
+            }
+            float[] all = new float[(int) total];
+            for (int v = 0; v < V; v++) System.arraycopy(images.get(v), 0, all, m[3 * v], images.get(v).length);
+            double[] kRefInv = Mat.inverse(ref.k());
+            consts = new double[12 * V * D];
+            for (int v = 0; v < V; v++) {
+                double[] t4 = cameras.get(v).relativeTo(ref);
+                double[] krk = Mat.mul(Mat.mul(cameras.get(v).k(), Mat.rotation(t4)), kRefInv);
+                double[] b = Mat.apply(cameras.get(v).k(), Mat.translation(t4));
+                for (int d = 0; d < D; d++) {
+                    int o = 12 * (v * D + d);
+                    for (int i = 0; i < 9; i++) consts[o + i] = krk[i] * depths[d];
+                    System.arraycopy(b, 0, consts, o + 9, 3);
+                }
+            }
+            cuCtxSetCurrent(context);
+            cuMemAlloc(img, total * Sizeof.FLOAT);
+            cuMemcpyHtoD(img, Pointer.to(all), total * Sizeof.FLOAT);
+            cuMemAlloc(meta, m.length * (long) Sizeof.INT);
+            cuMemcpyHtoD(meta, Pointer.to(m), m.length * (long) Sizeof.INT);
+            cuMemAlloc(out, outputBytes());
+        }
+
+        /** Bytes the volume occupies (what the kernel writes). */
+        public long outputBytes() { return 3L * V * D * H * W * Sizeof.FLOAT; }
+
+        /** Uploads this job's constants and launches the kernel (asynchronous after the constant copy). */
+        public void launch() {
+            cuCtxSetCurrent(context);
+            cuMemcpyHtoD(cPsv, Pointer.to(consts), consts.length * (long) Sizeof.DOUBLE);
+            launchOnly();
+        }
+
+        /** Launches the kernel with the constants already in place (for timing repeated builds). */
+        public void launchOnly() {
+            Pointer p = Pointer.to(Pointer.to(img), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(new int[]{D}),
+                    Pointer.to(new int[]{H}), Pointer.to(new int[]{W}), Pointer.to(new int[]{released ? 1 : 0}), Pointer.to(out));
+            cuLaunchKernel(function("plane_sweep"), (W + 31) / 32, (H + 7) / 8, V * D, 32, 8, 1, 0, null, p, null);
+        }
+
+        public float[] download() {
+            cuCtxSetCurrent(context);
+            float[] o = new float[(int) (outputBytes() / Sizeof.FLOAT)];
+            cuMemcpyDtoH(Pointer.to(o), out, outputBytes());
+            return o;
+        }
+
+        @Override public void close() {
+            if (freed || closed) return;
+            freed = true;
+            cuCtxSetCurrent(context);
+            cuMemFree(img);
+            cuMemFree(meta);
+            cuMemFree(out);
+        }
+    }
+
+    /** Prepares a plane-sweep volume on the GPU (images and constants uploaded, output allocated). */
+    public PlaneSweepJob planeSweepJob(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths,
+                                       PlaneSweep.Sampling sampling) {
+        return new PlaneSweepJob(images, cameras, ref, depths, sampling);
+    }
+
+    // ------------------------------------------------------------------------------------------ plumbing
+
+    private final java.util.Map<String, CUfunction> functions = new java.util.HashMap<>();
+
+    private CUfunction function(String name) {
+        return functions.computeIfAbsent(name, n -> {
+            CUfunction f = new CUfunction();
+            cuModuleGetFunction(f, module, n);
+            return f;
+        });
+    }
+
+    private void launch1d(String fn, long n, Pointer... args) {
+        int block = 256;
+        long blocks = Math.min((n + block - 1) / block, 65535L * 16);
+        cuLaunchKernel(function(fn), (int) blocks, 1, 1, block, 1, 1, 0, null, Pointer.to(args), null);
+    }
+
+    /** Waits for all launched work. */
+    public void synchronize() {
+        cuCtxSetCurrent(context);
+        cuCtxSynchronize();
+    }
+
+    /** A CUDA event pair for timing: {@link #start()}, work, {@link #stopMillis()}. */
+    public final class Timer implements AutoCloseable {
+        private final CUevent a = new CUevent(), b = new CUevent();
+
+        Timer() {
+            cuEventCreate(a, 0);
+            cuEventCreate(b, 0);
+        }
+
+        public void start() { cuEventRecord(a, null); }
+
+        /** Records the stop event, waits for it and returns the elapsed milliseconds. */
+        public float stopMillis() {
+            cuEventRecord(b, null);
+            cuEventSynchronize(b);
+            float[] ms = new float[1];
+            cuEventElapsedTime(ms, a, b);
+            return ms[0];
+        }
+
+        @Override public void close() {
+            cuEventDestroy(a);
+            cuEventDestroy(b);
+        }
+    }
+
+    /** A timer on this renderer's context. */
+    public Timer timer() {
+        cuCtxSetCurrent(context);
+        return new Timer();
+    }
+
+    @Override public void close() {
+        if (closed) return;
+        cuCtxSetCurrent(context);
+        cuModuleUnload(module);
+        cuDevicePrimaryCtxRelease(device);
+        closed = true;
+    }
+}

@@ -1,0 +1,203 @@
+package org.mask3d.render;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mask3d.geometry.Camera;
+import org.mask3d.geometry.Mat;
+import org.mask3d.geometry.PlaneDepths;
+import org.mask3d.io.NpyArray;
+import org.mask3d.io.Npz;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The CUDA renderer against the CPU reference and the released code's fixtures. Runs where a CUDA driver and
+ * device are present; elsewhere every test is skipped with the reason (JUnit reports it).
+ * Fixtures: {@code -Dmask3d.fixtures=DIR} (default {@code ../../shared/fixtures/original-parity} from lib/).
+ */
+class CudaRendererGpuTest {
+    static CudaRenderer gpu;
+    static final CpuRenderer CPU = new CpuRenderer();
+
+    @BeforeAll static void open() {
+        if (!CudaRenderer.available()) System.out.println("CudaRendererGpuTest skipped, no GPU: " + CudaRenderer.unavailableReason());
+        assumeTrue(CudaRenderer.available(), "no GPU: " + CudaRenderer.unavailableReason());
+        gpu = new CudaRenderer();
+        System.out.println("GPU: " + gpu.deviceName() + ", compute capability " + gpu.computeCapability());
+    }
+
+    @AfterAll static void close() { if (gpu != null) gpu.close(); }
+
+    static Mpi randomMpi(Random r, int d, int h, int w, Camera ref, double[] depths) {
+        float[] a = new float[d * h * w * 4];
+        for (int i = 0; i < a.length; i++) a[i] = r.nextFloat();
+        return new Mpi(a, d, h, w, depths, ref);
+    }
+
+    static Camera shifted(Camera c, double tx, double ty, double tz, double yaw) {
+        double[] e = Mat.identity(4);
+        double cs = Math.cos(yaw), sn = Math.sin(yaw);
+        e[0] = cs; e[2] = sn; e[8] = -sn; e[10] = cs;
+        e[3] = tx; e[7] = ty; e[11] = tz;
+        return c.withPose(e);
+    }
+
+    static double maxErr(Rendering a, Rendering b) {
+        return Math.max(maxAbs(a.rgb(), b.rgb()), Math.max(maxAbs(a.alpha(), b.alpha()), maxAbs(a.disparity(), b.disparity())));
+    }
+
+    static double maxAbs(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
+    @Test void plainMatchesCpuOnRandomMpis() {
+        Random r = new Random(1);
+        int[][] sizes = {{8, 48, 64}, {32, 90, 160}, {32, 360, 640}, {5, 37, 53}};
+        for (int[] s : sizes) {
+            Camera ref = new Camera(Camera.intrinsics(0.8 * s[2], s[2], s[1]), Mat.identity(4), s[2], s[1]);
+            Mpi mpi = randomMpi(r, s[0], s[1], s[2], ref, PlaneDepths.inverseLinear(1, 100, s[0]));
+            try (CudaRenderer.Resident res = gpu.upload(mpi)) {
+                // several views from one upload, one of another image size
+                Camera[] views = {shifted(ref, 0.05, 0.02, 0, 0), shifted(ref, -0.1, 0.03, 0.05, 0.05),
+                        shifted(ref, 0.02, -0.04, -0.1, -0.08), new Camera(Camera.intrinsics(0.7 * s[2], s[2] + 7, s[1] - 3),
+                        shifted(ref, 0.03, 0, 0, 0.02).w2c(), s[2] + 7, s[1] - 3)};
+                for (Camera v : views) {
+                    double e = maxErr(gpu.render(res, v), CPU.render(mpi, v));
+                    System.out.printf("plain f32 %s view %dx%d: max |gpu - cpu| = %.2e%n", Arrays.toString(s), v.width(), v.height(), e);
+                    assertTrue(e <= 1e-5, "max error " + e);
+                }
+            }
+            Camera v = shifted(ref, 0.05, 0.02, 0, 0);
+            assertTrue(maxErr(gpu.render(mpi, v), CPU.render(mpi, v)) <= 1e-5, "render(Mpi, Camera)");
+        }
+    }
+
+    @Test void blockShapesAgree() {
+        Random r = new Random(2);
+        Camera ref = new Camera(Camera.intrinsics(0.8 * 100, 100, 70), Mat.identity(4), 100, 70);
+        Mpi mpi = randomMpi(r, 16, 70, 100, ref, PlaneDepths.inverseLinear(1, 50, 16));
+        Camera v = shifted(ref, 0.04, 0.01, 0, 0.03);
+        Rendering want = CPU.render(mpi, v);
+        try (CudaRenderer.Resident res = gpu.upload(mpi)) {
+            for (int[] b : new int[][]{{32, 8}, {16, 16}, {8, 8}, {64, 4}, {128, 1}}) {
+                gpu.blockShape(b[0], b[1]);
+                assertTrue(maxErr(gpu.render(res, v), want) <= 1e-5, "block " + Arrays.toString(b));
+            }
+        } finally {
+            gpu.blockShape(64, 4);
+        }
+    }
+
+    @Test void fastCoordinatesAndHalfStorageErrorsAreBounded() {
+        Random r = new Random(3);
+        int w = 640, h = 360, d = 32;
+        Camera ref = new Camera(Camera.intrinsics(0.8 * w, w, h), Mat.identity(4), w, h);
+        Mpi mpi = randomMpi(r, d, h, w, ref, PlaneDepths.inverseLinear(1, 100, d));
+        Camera v = shifted(ref, 0.05, 0.02, 0, 0);
+        Rendering want = CPU.render(mpi, v);
+        try (CudaRenderer.Resident res = gpu.upload(mpi); CudaRenderer.Resident half = gpu.upload(mpi, true)) {
+            gpu.precise(false);
+            double fast = maxErr(gpu.render(res, v), want);
+            double halfFast = maxErr(gpu.render(half, v), want);
+            gpu.precise(true);
+            double h16 = maxErr(gpu.render(half, v), want);
+            System.out.printf("640x360x32: float32 coordinates %.2e, f16 storage %.2e (f16 + float32 coordinates %.2e) vs CPU float32%n", fast, h16, halfFast);
+            assertTrue(fast <= 1e-3, "float32 coordinates " + fast);
+            assertTrue(h16 <= 4e-3, "f16 storage " + h16);   // half rounding: 2^-11 relative per value
+        } finally {
+            gpu.precise(true);
+        }
+    }
+
+    @Test void blendedRenderMatchesCpuOfBlendedMpi() {
+        Random r = new Random(4);
+        int w = 96, h = 64, d = 32;
+        Camera ref = new Camera(Camera.intrinsics(0.8 * w, w, h), Mat.identity(4), w, h);
+        double[] depths = PlaneDepths.inverseLinear(1, 100, d);
+        Mpi fg = randomMpi(r, d, h, w, ref, depths), bg = randomMpi(r, d, h, w, ref, depths);
+        float[] mask = new float[d * h * w];
+        for (int i = 0; i < mask.length; i++) mask[i] = r.nextFloat();
+        Camera v = shifted(ref, -0.05, 0.02, 0.01, 0.02);
+        Rendering want = CPU.render(Mpi.blend(fg, bg, mask), v);
+        try (CudaRenderer.Resident b = gpu.uploadBlend(fg, bg, mask, false); CudaRenderer.Resident out = gpu.allocateLike(b);
+             CudaRenderer.Resident bh = gpu.uploadBlend(fg, bg, mask, true); CudaRenderer.Resident outH = gpu.allocateLike(bh)) {
+            double fused = maxErr(gpu.render(b, v), want);
+            gpu.blendInto(b, out);
+            double video = maxErr(gpu.render(out, v), want);
+            double fusedH = maxErr(gpu.render(bh, v), want);
+            gpu.blendInto(bh, outH);
+            double videoH = maxErr(gpu.render(outH, v), want);
+            System.out.printf("blend: fused %.2e, blend-then-render %.2e; f16: fused %.2e, blend-then-render %.2e%n", fused, video, fusedH, videoH);
+            assertTrue(fused <= 1e-5 && video <= 1e-5, fused + " " + video);
+            assertTrue(fusedH <= 4e-3 && videoH <= 4e-3, fusedH + " " + videoH);
+        }
+    }
+
+    @Test void planeSweepMatchesCpu() {
+        Random r = new Random(5);
+        int w = 120, h = 80, d = 16;
+        Camera ref = new Camera(Camera.intrinsics(0.8 * w, w, h), Mat.identity(4), w, h);
+        List<float[]> imgs = new ArrayList<>();
+        List<Camera> cams = new ArrayList<>();
+        for (int v = 0; v < 3; v++) {
+            int sw = w + 10 * v, sh = h - 4 * v;
+            float[] im = new float[3 * sw * sh];
+            for (int i = 0; i < im.length; i++) im[i] = r.nextFloat();
+            imgs.add(im);
+            cams.add(new Camera(Camera.intrinsics(0.8 * sw, sw, sh), shifted(ref, 0.04 * v, -0.01 * v, 0, 0.03 * v).w2c(), sw, sh));
+        }
+        double[] depths = PlaneDepths.inverseLinear(1, 100, d);
+        for (PlaneSweep.Sampling s : PlaneSweep.Sampling.values()) {
+            double e = maxAbs(gpu.planeSweep(imgs, cams, ref, depths, s), PlaneSweep.volume(imgs, cams, ref, depths, s));
+            System.out.printf("plane sweep %s: max |gpu - cpu| = %.2e%n", s, e);
+            assertTrue(e <= 1e-5, s + ": " + e);
+        }
+    }
+
+    static List<Path> fixtures() throws Exception {
+        Path dir = Path.of(System.getProperty("mask3d.fixtures", "../../shared/fixtures/original-parity"));
+        assumeTrue(Files.isDirectory(dir), "fixtures not found at " + dir.toAbsolutePath() + " (set -Dmask3d.fixtures)");
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".npz")).sorted().toList();
+        }
+    }
+
+    @Test void matchesReleasedCodeFixtures() throws Exception {
+        for (Path f : fixtures()) {
+            Map<String, NpyArray> a = Npz.read(f);
+            NpyArray fgA = a.get("mpi_fg");
+            int d = fgA.dim(0), h = fgA.dim(1), w = fgA.dim(2);
+            double[] bd = a.get("bd").doubles();
+            double[] depths = PlaneDepths.inverseLinear(bd[0], bd[1], d);
+            double[] k = a.get("src_K").doubles(), e = a.get("src_w2c").doubles();
+            Camera ref = new Camera(Arrays.copyOfRange(k, 0, 9), Arrays.copyOfRange(e, 0, 16), w, h);
+            Camera tgt = new Camera(a.get("tgt_K").doubles(), a.get("tgt_w2c").doubles(), w, h);
+            Mpi fg = new Mpi(fgA.floats(), d, h, w, depths, ref), bg = new Mpi(a.get("mpi_bg").floats(), d, h, w, depths, ref);
+            float[] mask = a.get("mask").floats();
+            float[] rgb = a.get("rgb").floats();
+            Rendering fused = gpu.renderBlend(fg, bg, mask, tgt, false);
+            Rendering plain = gpu.render(Mpi.blend(fg, bg, mask), tgt);
+            Rendering cpu = CPU.render(Mpi.blend(fg, bg, mask), tgt);
+            double eFused = maxAbs(fused.rgb(), rgb), ePlain = maxAbs(plain.rgb(), rgb), eCpu = maxAbs(cpu.rgb(), rgb);
+            double eAcc = maxAbs(gpu.render(Mpi.masked(fg, mask), tgt).alpha(), a.get("fg_acc_alpha").floats());
+            double eH = maxAbs(gpu.renderBlend(fg, bg, mask, tgt, true).rgb(), rgb);
+            System.out.printf("%s: rgb fused %.2e, blended-then-rendered %.2e (CPU %.2e); fg_acc_alpha %.2e; f16 fused %.2e; gpu vs cpu %.2e%n",
+                    f.getFileName(), eFused, ePlain, eCpu, eAcc, eH, maxErr(fused, cpu));
+            assertTrue(eFused <= 1e-5 && ePlain <= 1e-5 && eAcc <= 1e-5, f + ": " + eFused + " " + ePlain + " " + eAcc);
+            assertTrue(maxErr(fused, cpu) <= 1e-5);
+        }
+    }
+}
