@@ -114,13 +114,25 @@ final class PrepareCommands {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Scan a dataset (a scene folder, a packed scene, or a folder of them) and report every problem "
-                    + "at once. Exit 0 when all is well, 1 when anything is wrong.",
-            footer = {"", "Examples:", "  ./mask3d prepare check runs/synth", "  ./mask3d prepare check data/"})
+            description = "Scan a dataset (a scene folder, a packed scene, an authors' h5 scene, or a folder of them; or "
+                    + "RealEstate10K camera files with --frames) and report every problem at once. Exit 0 when all is "
+                    + "well, 1 when anything is wrong.",
+            footer = {"", "Examples:", "  ./mask3d prepare check runs/synth", "  ./mask3d prepare check data/",
+                    "  ./mask3d prepare check RealEstate10K/train --frames frames/train"})
     static final class Check implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH", description = "What to scan.") Path path;
+        @Option(names = "--frames", paramLabel = "DIR", description = "PATH holds RealEstate10K camera files (*.txt) whose "
+                + "frames are in DIR/<sequence>/: check them (sequences the stage-1 sampler cannot use are listed).") Path frames;
 
         @Override public Integer call() {
+            if (frames != null) {
+                org.mask3d.data.RealEstate10K.Scan scan = org.mask3d.data.RealEstate10K.scan(path, frames,
+                        org.mask3d.data.RealEstate10K.SAMPLER_MIN_FRAMES);
+                for (String p : scan.pruned()) System.out.println("  - " + p);
+                System.out.printf("%d usable RealEstate10K sequence(s) (more than %d frames, as many images as camera lines), "
+                        + "%d problem(s)%n", scan.usable().size(), scan.minFrames(), scan.pruned().size());
+                return scan.pruned().isEmpty() ? 0 : 1;
+            }
             List<DatasetCheck.Report> reports = DatasetCheck.scan(path);
             int bad = 0, problems = 0;
             for (DatasetCheck.Report r : reports) {

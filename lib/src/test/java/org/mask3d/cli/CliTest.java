@@ -129,6 +129,15 @@ class CliTest {
         assertTrue(missing.err().contains("file not found"), missing.err());
     }
 
+    @Test void prepareCheckListsEveryBadRealEstateFile() throws Exception {
+        Path txt = Files.createDirectories(tmp.resolve("re10k"));
+        Files.writeString(txt.resolve("a.txt"), "not a url\n");
+        Files.writeString(txt.resolve("b.txt"), "https://www.youtube.com/watch?v=abc\n1 2 3\n");
+        Run r = run("prepare", "check", txt.toString(), "--frames", Files.createDirectories(tmp.resolve("frames")).toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("a.txt line 1") && r.out().contains("b.txt line 2") && r.out().contains("2 problem(s)"), r.out());
+    }
+
     @Test void benchDataRunsSmall() {
         Run r = run("bench", "data", "--width", "64", "--height", "36", "--iters", "3");
         assertEquals(0, r.code(), r.err());
