@@ -92,6 +92,16 @@ public final class ParityCase {
      */
     public static final double PSV_TOLERANCE = 3e-5;
 
+    /** Compares depths and the 12-channel plane-sweep volume (released sampling); returns the volume. */
+    private float[] checkGeometry(List<ArrayError> out, double tol, double psvTol) {
+        double[] depths = depths();
+        out.add(compare("depths", toFloat(depths), tol));
+        Camera c0 = sourceCamera(0), c1 = sourceCamera(1);
+        float[] psv = PlaneSweep.volume(psvImages(), List.of(c0, c1, c0, c1), c0, depths, PlaneSweep.Sampling.RELEASED);
+        out.add(compare("psv", psv, psvTol));
+        return psv;
+    }
+
     /**
      * Recomputes and compares depths, psv, rgb and fg_acc_alpha.
      *
@@ -100,13 +110,7 @@ public final class ParityCase {
      */
     public List<ArrayError> check(MpiRenderer renderer, double tolerance, double psvTolerance) {
         List<ArrayError> out = new ArrayList<>();
-        double[] depths = depths();
-        out.add(compare("depths", toFloat(depths), tolerance));
-
-        Camera c0 = sourceCamera(0), c1 = sourceCamera(1);
-        float[] psv = PlaneSweep.volume(psvImages(), List.of(c0, c1, c0, c1), c0, depths, PlaneSweep.Sampling.RELEASED);
-        out.add(compare("psv", psv, psvTolerance));
-
+        checkGeometry(out, tolerance, psvTolerance);
         Mpi fg = mpi("mpi_fg"), bg = mpi("mpi_bg");
         float[] mask = need("mask").requireShape(path + ": mask", PlaneDepths.DEFAULT_PLANES, height, width).floats();
         Camera tgt = targetCamera();
@@ -127,11 +131,9 @@ public final class ParityCase {
     public List<ArrayError> checkWithNetworks(org.mask3d.model.MpiNet3d mpiNet, org.mask3d.model.MaskNet3d maskNet,
                                               double geometryTol, double psvTol, double networkTol) {
         List<ArrayError> out = new ArrayList<>();
+        float[] psv = checkGeometry(out, geometryTol, psvTol);
         double[] depths = depths();
-        out.add(compare("depths", toFloat(depths), geometryTol));
-        Camera c0 = sourceCamera(0), c1 = sourceCamera(1);
-        float[] psv = PlaneSweep.volume(psvImages(), List.of(c0, c1, c0, c1), c0, depths, PlaneSweep.Sampling.RELEASED);
-        out.add(compare("psv", psv, psvTol));
+        Camera c0 = sourceCamera(0);
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             org.mask3d.model.MaskRenderNet net = new org.mask3d.model.MaskRenderNet(mpiNet, maskNet);
             var vol = m.create(psv, new ai.djl.ndarray.types.Shape(12, PlaneDepths.DEFAULT_PLANES, height, width));
