@@ -285,6 +285,30 @@ public final class FfmpegFrames {
         }
     }
 
+    /**
+     * Encodes {@code framesDir/00000.png …} as an H.264 MP4 (yuv420p, CRF 18) at {@code fps}, atomically.
+     *
+     * @throws InputException naming the folder when ffmpeg fails or is missing
+     */
+    public static void encodeMp4(Path framesDir, double fps, Path mp4) {
+        Path tmp = mp4.resolveSibling("." + mp4.getFileName() + ".partial.mp4");
+        try {
+            Files.createDirectories(mp4.toAbsolutePath().getParent());
+            exec(List.of("ffmpeg", "-v", "error", "-nostdin", "-y", "-framerate", String.valueOf(fps), "-i",
+                    framesDir.resolve("%05d.png").toString(), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "18",
+                    "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", tmp.toString()), framesDir, "ffmpeg");
+            Files.move(tmp, mp4, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new InputException("cannot write " + mp4 + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
     private record Result(String stdout, String stderr) {}
 
     private static Result exec(List<String> cmd, Path video, String tool) {

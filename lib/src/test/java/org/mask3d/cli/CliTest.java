@@ -138,6 +138,39 @@ class CliTest {
         assertTrue(r.out().contains("a.txt line 1") && r.out().contains("b.txt line 2") && r.out().contains("2 problem(s)"), r.out());
     }
 
+    @Test void renderAVideoFromAnExportedCheckpointAndItsBadInputs() throws Exception {
+        Path rig = tmp.resolve("rig");
+        assertEquals(0, run("synth", "--out", rig.toString(), "--width", "48", "--height", "32", "--rows", "1", "--cols", "3",
+                "--frames", "2").code());
+        Path ckpt = tmp.resolve("random.pth");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.mask3d.model.Networks.exportStateDict(ckpt, java.util.Map.of(
+                    "models.mpi_net.", org.mask3d.eval.NovelViewVideo.newMpiNet(m),
+                    "models.mask_net.", org.mask3d.eval.NovelViewVideo.newMaskNet(m)));
+        }
+        Path cfg = tmp.resolve("render.txt");
+        Path out = tmp.resolve("video");
+        Files.writeString(cfg, "root_dir = " + rig + "\nckpt_path = " + ckpt + "\nout_dir = " + out
+                + "\nimg_wh = [48, 32]\nindices = [0, 1]\nmax_views = 5\n");
+        Run r = run("render", "--config", cfg.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        try (var f = Files.list(out.resolve("frames"))) {
+            assertEquals(5, f.count());
+        }
+        assertTrue(Files.exists(out.resolve("video.mp4")) || Files.exists(out.resolve("video.gif")));
+        assertTrue(Files.readString(out.resolve("render.txt")).contains("indices = [0, 1]"));
+        Run again = run("render", "--config", cfg.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+        assertEquals(0, run("render", "--config", cfg.toString(), "--overwrite", "--mode", "background", "--max-views", "2").code());
+        Files.writeString(cfg, "root_dir = " + rig + "\nckpt_pth = x\n");
+        assertTrue(run("render", "--config", cfg.toString()).err().contains("did you mean 'ckpt_path'"));
+        Run noCkpt = run("render", "--scene", rig.toString(), "--ckpt", tmp.resolve("none.ckpt").toString(), "--out", tmp.resolve("v2").toString());
+        assertTrue(noCkpt.err().contains("checkpoint not found"), noCkpt.err());
+        Run badSrc = run("render", "--scene", rig.toString(), "--ckpt", ckpt.toString(), "--out", tmp.resolve("v3").toString(), "--indices", "0,7");
+        assertTrue(badSrc.err().contains("source camera 7 out of range"), badSrc.err());
+    }
+
     @Test void benchDataRunsSmall() {
         Run r = run("bench", "data", "--width", "64", "--height", "36", "--iters", "3");
         assertEquals(0, r.code(), r.err());
