@@ -64,10 +64,16 @@ public final class ParityCase {
                 need("tgt_w2c").requireShape(path + ": tgt_w2c", 4, 4).doubles(), width, height);
     }
 
-    /** Plane depths from {@code bd} (near, far), 32 planes linear in disparity. */
+    /** Number of planes: the length of the case's {@code depths} when it has one (the method's 32 otherwise). */
+    public int planes() {
+        NpyArray d = arrays.get("depths");
+        return d == null ? PlaneDepths.DEFAULT_PLANES : d.size();
+    }
+
+    /** Plane depths from {@code bd} (near, far), {@link #planes()} planes linear in disparity. */
     public double[] depths() {
         double[] bd = need("bd").requireShape(path + ": bd", 2).doubles();
-        return PlaneDepths.inverseLinear(bd[0], bd[1], PlaneDepths.DEFAULT_PLANES);
+        return PlaneDepths.inverseLinear(bd[0], bd[1], planes());
     }
 
     /** The 4 source images [3,H,W]: frame v0, frame v1, background v0, background v1. */
@@ -80,7 +86,7 @@ public final class ParityCase {
 
     /** An MPI of the case ({@code mpi_fg} or {@code mpi_bg}) on the reference camera. */
     public Mpi mpi(String key) {
-        NpyArray a = need(key).requireShape(path + ": " + key, PlaneDepths.DEFAULT_PLANES, height, width, 4);
+        NpyArray a = need(key).requireShape(path + ": " + key, planes(), height, width, 4);
         return new Mpi(a.floats(), a.dim(0), height, width, depths(), sourceCamera(0));
     }
 
@@ -112,7 +118,7 @@ public final class ParityCase {
         List<ArrayError> out = new ArrayList<>();
         checkGeometry(out, tolerance, psvTolerance);
         Mpi fg = mpi("mpi_fg"), bg = mpi("mpi_bg");
-        float[] mask = need("mask").requireShape(path + ": mask", PlaneDepths.DEFAULT_PLANES, height, width).floats();
+        float[] mask = need("mask").requireShape(path + ": mask", planes(), height, width).floats();
         Camera tgt = targetCamera();
         Rendering full = renderer.render(Mpi.blend(fg, bg, mask), tgt);
         out.add(compare("rgb", full.rgb(), tolerance));
@@ -136,7 +142,7 @@ public final class ParityCase {
         Camera c0 = sourceCamera(0);
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             org.mask3d.model.MaskRenderNet net = new org.mask3d.model.MaskRenderNet(mpiNet, maskNet);
-            var vol = m.create(psv, new ai.djl.ndarray.types.Shape(12, PlaneDepths.DEFAULT_PLANES, height, width));
+            var vol = m.create(psv, new ai.djl.ndarray.types.Shape(12, planes(), height, width));
             var o = net.forward(m, vol, depths, c0, targetCamera(), new ai.djl.training.ParameterStore(m, false), false);
             out.add(compare("mpinet_out", o.mpinetOut().toFloatArray(), networkTol));
             out.add(compare("mpi_fg", o.mpiFg().toFloatArray(), networkTol));
