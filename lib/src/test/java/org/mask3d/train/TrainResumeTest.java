@@ -125,6 +125,7 @@ class TrainResumeTest {
         assertTrue(aliveAtKill, "the child finished before it could be killed; log: " + Files.readString(tmp.resolve("child.log")));
         long killedAt = Long.parseLong(field(Files.readString(Trainer.lastCheckpoint(run.resolve("checkpoints")).resolve("state.json")), "step"));
         assertTrue(killedAt < N, "killed after the last step");
+        System.out.println("child SIGKILLed while alive; its last complete checkpoint was step " + killedAt + " of " + N);
         Trainer.Result r = Trainer.run(Trainer.resumeConfig(TrainConfig.Stage.MASK, run, Map.of()), run, Trainer.Mode.RESUME, null);
         assertEquals(N, r.step());
         assertSameState(reference, run);
