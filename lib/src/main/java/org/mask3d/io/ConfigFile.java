@@ -61,6 +61,28 @@ public final class ConfigFile {
         return new ConfigFile(path, v, ln);
     }
 
+    /**
+     * This config with command-line values laid over it ({@code --set key=value}); errors about an overridden key
+     * name the command line instead of a file line.
+     */
+    public ConfigFile withOverrides(Map<String, String> overrides) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        Map<String, Integer> ln = new LinkedHashMap<>(lines);
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            v.put(e.getKey(), e.getValue().strip());
+            ln.put(e.getKey(), -1);
+        }
+        return new ConfigFile(path, v, ln);
+    }
+
+    /** A config of the given values only (e.g. command-line settings without a file). */
+    public static ConfigFile of(Path path, Map<String, String> values) {
+        return new ConfigFile(path, new LinkedHashMap<>(), new LinkedHashMap<>()).withOverrides(values);
+    }
+
+    /** Every key and its raw value, in file order (overrides last). */
+    public Map<String, String> values() { return Collections.unmodifiableMap(values); }
+
     public Path path() { return path; }
     public Set<String> keys() { return Collections.unmodifiableSet(values.keySet()); }
     public boolean has(String key) { return values.containsKey(key); }
@@ -135,7 +157,10 @@ public final class ConfigFile {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private String where(String key) { return path + ":" + lines.get(key); }
+    private String where(String key) {
+        Integer line = lines.get(key);
+        return line == null || line < 0 ? "--set " + key : path + ":" + line;
+    }
 
     static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];

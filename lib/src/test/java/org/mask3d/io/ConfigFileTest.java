@@ -29,6 +29,16 @@ class ConfigFileTest {
         assertEquals(7, c.integer("missing", 7));
     }
 
+    @Test void commandLineOverridesTheFileAndIsNamedInErrors() throws Exception {
+        ConfigFile c = ConfigFile.read(write("lr = 5e-4\nnum_steps = 10\n")).withOverrides(java.util.Map.of("num_steps", "20", "seed", "x"));
+        assertEquals(20, c.integer("num_steps", 0));
+        assertEquals(5e-4, c.number("lr", 0), 0);
+        InputException e = assertThrows(InputException.class, () -> c.integer("seed", 0));
+        assertTrue(e.getMessage().startsWith("--set seed"), e.getMessage());
+        e = assertThrows(InputException.class, () -> c.withOverrides(java.util.Map.of("num_step", "1")).requireKnown(Set.of("lr", "num_steps", "seed")));
+        assertTrue(e.getMessage().contains("did you mean 'num_steps'"), e.getMessage());
+    }
+
     @Test void typoGetsASuggestionAndNamesTheLine() throws Exception {
         ConfigFile c = ConfigFile.read(write("img_wh = [1, 2]\nnum_camz = 3\n"));
         InputException e = assertThrows(InputException.class, () -> c.requireKnown(Set.of("img_wh", "num_cams")));

@@ -1,0 +1,161 @@
+package org.mask3d.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.mask3d.InputException;
+import org.mask3d.data.MaskSample;
+import org.mask3d.data.MaskStageSampler;
+import org.mask3d.data.Scene;
+import org.mask3d.geometry.Camera;
+import org.mask3d.geometry.PlaneDepths;
+import org.mask3d.model.MaskNet3d;
+import org.mask3d.model.MaskRenderNet;
+import org.mask3d.model.MaskStageLoss;
+import org.mask3d.model.MpiNet3d;
+import org.mask3d.model.Networks;
+import org.mask3d.model.UNet3d;
+import org.mask3d.model.VggBnLoss;
+import org.mask3d.render.PlaneSweep;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Stage 2 (the released {@code train_mask}): per sample, a random frame, target and two source cameras of a scene
+ * ({@link MaskStageSampler}); the 12-channel sweep (frames and backgrounds of the sources, released sampling) into
+ * source 0; {@link MaskRenderNet#forward} with MPINet3d frozen; the {@link MaskStageLoss}; gradients into MaskNet3d
+ * only. MPINet3d comes from {@code mpi_model} (official {@code .ckpt}, prefix {@code models.mpi_net.}, or a mask3d
+ * checkpoint folder); {@code ckpt_path} may give MaskNet3d's initial weights.
+ */
+public final class MaskTraining implements TrainingStage {
+    private static final long VALIDATION_SALT = 0x5EED_0F_7A11L;
+
+    private final TrainConfig cfg;
+    private final MpiNet3d mpiNet;
+    private final MaskNet3d maskNet;
+    private final MaskRenderNet net;
+    private final MaskStageSampler train, val;
+    private final MaskStageLoss loss;
+    private final VggBnLoss vgg;
+    private final int planes;
+
+    public MaskTraining(TrainConfig c, NDManager m) {
+        this.cfg = c;
+        int[] wh = c.imageWh();
+        String dataset = c.string("dataset_name");
+        String root = c.string("root_dir");
+        if (dataset.equalsIgnoreCase(StageSupport.SYNTHETIC)) root = StageSupport.SYNTHETIC;
+        else if (!dataset.equals("mvcam")) throw new InputException("dataset_name must be mvcam or synthetic for train-mask, got '" + dataset + "'");
+        if (root.isEmpty()) throw new InputException("root_dir is empty: give the training scenes or 'synthetic'");
+        loss = MaskStageLoss.fromKey(c.string("loss_type"));
+        List<Scene> scenes = StageSupport.scenes(c, root, wh[0], wh[1], 0);
+        train = new MaskStageSampler(scenes);
+        String valDir = c.string("val_dir");
+        val = valDir.isEmpty() ? train : new MaskStageSampler(StageSupport.scenes(c, valDir, wh[0], wh[1], 1));
+        if (loss == MaskStageLoss.FULL_LOSS) {
+            for (Scene s : scenes) {
+                if (!s.hasForeground()) {
+                    throw new InputException("loss_type full_loss needs foreground mattes (BackgroundMattingV2), " + s.name() + " has none; use vgg_only or no_mask");
+                }
+            }
+        }
+        planes = c.integer("planes");
+        mpiNet = Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32);
+        maskNet = Networks.initialize(new MaskNet3d(), m, DataType.FLOAT32);
+        Path mpiModel = c.path("mpi_model");
+        if (mpiModel != null) StageSupport.loadNetwork(mpiNet, mpiModel, "models.mpi_net.", "mpi_net", "mpi_model");
+        Path init = c.path("ckpt_path");
+        if (init != null) StageSupport.loadNetwork(maskNet, init, "models.mask_net.", "mask_net", "ckpt_path");
+        net = new MaskRenderNet(mpiNet, maskNet);
+        vgg = loss.needsVgg() ? StageSupport.vgg(c, m, loss.key()) : null;
+    }
+
+    @Override public String name() { return "mask"; }
+    @Override public Map<String, UNet3d> networks() { return Map.of("mpi_net", mpiNet, "mask_net", maskNet); }
+    @Override public UNet3d trainable() { return maskNet; }
+    @Override public int dataSize() { return train.scenes().size(); }
+
+    @Override public List<String> terms() {
+        return switch (loss) {
+            case VGG_ONLY -> List.of("vgg");
+            case NO_MASK -> List.of("vgg", "sparse");
+            case FULL_LOSS -> List.of("vgg", "mask", "sparse");
+            case MSE -> List.of("mse");
+            case L1 -> List.of("l1");
+        };
+    }
+
+    @Override public Map<String, Object> dataDescription() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("root_dir", cfg.string("root_dir"));
+        d.put("scenes", train.scenes().stream().map(Scene::name).toList());
+        d.put("cameras", train.scenes().stream().map(Scene::numCameras).toList());
+        d.put("frames", train.scenes().stream().map(Scene::numFrames).toList());
+        d.put("image_wh", cfg.imageWh());
+        d.put("planes", planes);
+        d.put("validation", cfg.string("val_dir").isEmpty() ? "a fixed-seed sample of root_dir" : cfg.string("val_dir"));
+        return d;
+    }
+
+    private record Result(MaskStageLoss.Result loss, NDArray rgb, NDArray target) {}
+
+    private Result forward(NDManager s, MaskSample x, boolean training) {
+        Camera ref = x.srcCams()[0];
+        double[] depths = PlaneDepths.inverseLinear(x.bounds()[0], x.bounds()[1], planes);
+        List<Camera> cams = List.of(x.srcCams()[0], x.srcCams()[1]);
+        float[] fr = PlaneSweep.volume(List.of(x.srcRgb()[0], x.srcRgb()[1]), cams, ref, depths, PlaneSweep.Sampling.RELEASED);
+        float[] bg = PlaneSweep.volume(List.of(x.srcBg()[0], x.srcBg()[1]), cams, ref, depths, PlaneSweep.Sampling.RELEASED);
+        float[] psv = new float[fr.length * 2];
+        System.arraycopy(fr, 0, psv, 0, fr.length);
+        System.arraycopy(bg, 0, psv, fr.length, bg.length);
+        int h = x.height(), w = x.width();
+        NDArray in = s.create(psv, new Shape(12, planes, h, w));
+        MaskRenderNet.Output o = net.forward(s, in, depths, ref, x.tgtCam(), new ParameterStore(s, false), training);
+        NDArray rgb = o.rgb().expandDims(0);
+        NDArray tgt = s.create(x.tgtRgb(), new Shape(1, 3, h, w));
+        NDArray tmask = x.tgtMask() == null ? null : s.create(x.tgtMask(), new Shape(1, h, w));
+        MaskStageLoss.Result r = loss.compute(new MaskStageLoss.Inputs(rgb, tgt, o.mask(), o.fgAlpha().expandDims(0), tmask), vgg);
+        return new Result(r, rgb, tgt);
+    }
+
+    @Override public Stats step(NDManager m, GradientCollector gc, Random rng, int batchSize, boolean injectNaN) {
+        List<MaskSample> batch = train.batch(batchSize, rng);
+        double lossSum = 0, psnrSum = 0;
+        Map<String, Double> terms = new LinkedHashMap<>();
+        for (MaskSample x : batch) {
+            try (NDManager s = m.newSubManager()) {
+                Result r = forward(s, x, true);
+                NDArray total = r.loss().total();
+                if (injectNaN) total = total.mul(Float.NaN);
+                gc.backward(batchSize == 1 ? total : total.div(batchSize));
+                lossSum += StageSupport.value(total);
+                psnrSum += StageSupport.psnr(r.rgb(), r.target());
+                for (Map.Entry<String, NDArray> e : r.loss().terms().entrySet()) terms.merge(e.getKey(), StageSupport.value(e.getValue()) / batchSize, Double::sum);
+            }
+        }
+        return new Stats(lossSum / batchSize, terms, psnrSum / batchSize);
+    }
+
+    @Override public Validation validate(NDManager m) {
+        Random rng = new Random(cfg.seed() ^ VALIDATION_SALT);
+        MaskSample x = val.sample(rng.nextInt(val.scenes().size()), rng);
+        try (NDManager s = m.newSubManager()) {
+            Result r = forward(s, x, false);
+            Map<String, Double> terms = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : r.loss().terms().entrySet()) terms.put(e.getKey(), StageSupport.value(e.getValue()));
+            Stats st = new Stats(StageSupport.value(r.loss().total()), terms, StageSupport.psnr(r.rgb(), r.target()));
+            return new Validation(st, r.rgb().clip(0, 1).toFloatArray(), x.tgtRgb(), x.height(), x.width());
+        }
+    }
+
+    @Override public void close() {
+        if (vgg != null) vgg.features().close();
+    }
+}

@@ -1,0 +1,164 @@
+package org.mask3d.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.mask3d.InputException;
+import org.mask3d.data.MpiSample;
+import org.mask3d.data.MpiStageSampler;
+import org.mask3d.data.RealEstate10K;
+import org.mask3d.data.Scene;
+import org.mask3d.data.Scenes;
+import org.mask3d.geometry.PlaneDepths;
+import org.mask3d.model.Losses;
+import org.mask3d.model.MpiHead;
+import org.mask3d.model.MpiNet3d;
+import org.mask3d.model.Networks;
+import org.mask3d.model.UNet3d;
+import org.mask3d.model.VggBnLoss;
+import org.mask3d.render.DjlRenderer;
+import org.mask3d.render.PlaneSweep;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Stage 1 (the released {@code train_mpi}): per sample, two sources and a target of a sequence
+ * ({@link MpiStageSampler}: RealEstate10K, or a static multi-view scene seen as a sequence of its cameras), the
+ * 6-channel sweep of the sources into source 0 at depths 1..100 (inverse-linear, as released), MPINet3d, the MPI
+ * ({@link MpiHead#rgba}) rendered to the target ({@link DjlRenderer}), and the loss ({@code l1}, {@code mse} or
+ * {@code vgg}).
+ */
+public final class MpiTraining implements TrainingStage {
+    /** Released plane-sweep depth range of stage 1. */
+    public static final double NEAR = 1, FAR = 100;
+    private static final long VALIDATION_SALT = 0x5EED_0F_7A12L;
+
+    private final TrainConfig cfg;
+    private final MpiNet3d mpiNet;
+    private final MpiStageSampler train, val;
+    private final String loss;
+    private final VggBnLoss vgg;
+    private final double[] depths;
+
+    public MpiTraining(TrainConfig c, NDManager m) {
+        this.cfg = c;
+        int[] wh = c.imageWh();
+        int crop = c.integer("crop");
+        loss = c.string("loss_type").toLowerCase(Locale.ROOT);
+        if (!List.of("l1", "mse", "vgg").contains(loss)) throw new InputException("loss_type must be l1, mse or vgg for train-mpi, got '" + loss + "'");
+        String dataset = c.string("dataset_name").toLowerCase(Locale.ROOT);
+        String root = c.string("root_dir");
+        if (root.equalsIgnoreCase(StageSupport.SYNTHETIC)) dataset = StageSupport.SYNTHETIC;
+        train = sampler(c, dataset, root, wh, crop, MpiStageSampler.Split.TRAIN, 0);
+        String valDir = c.string("val_dir");
+        String valSet = valDir.equalsIgnoreCase(StageSupport.SYNTHETIC) ? StageSupport.SYNTHETIC : dataset;
+        val = sampler(c, valSet, valDir.isEmpty() ? root : valDir, wh, crop, MpiStageSampler.Split.VALIDATION,
+                valDir.isEmpty() ? 0 : 1);
+        depths = PlaneDepths.inverseLinear(NEAR, FAR, c.integer("planes"));
+        mpiNet = Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32);
+        Path init = c.path("ckpt_path");
+        if (init != null) StageSupport.loadNetwork(mpiNet, init, "models.mpi_net.", "mpi_net", "ckpt_path");
+        vgg = loss.equals("vgg") ? StageSupport.vgg(c, m, loss) : null;
+    }
+
+    private static MpiStageSampler sampler(TrainConfig c, String dataset, String root, int[] wh, int crop,
+                                           MpiStageSampler.Split split, long seedOffset) {
+        MpiStageSampler.Options o = MpiStageSampler.Options.released(split).withSize(wh[0], wh[1], crop);
+        List<RealEstate10K.Sequence> seqs;
+        switch (dataset) {
+            case "realestate" -> {
+                if (root.isEmpty()) throw new InputException("root_dir is empty: give the RealEstate10K camera .txt folder");
+                Path frames = c.path("frames_dir");
+                if (frames == null) throw new InputException("dataset_name realestate needs frames_dir (FRAMES/<sequence>/<timestamp>.png)");
+                RealEstate10K.Scan scan = RealEstate10K.scan(Path.of(root), frames, o.requiredFrames());
+                seqs = scan.usable();
+                if (seqs.isEmpty()) throw new InputException(root + ": no usable sequence (" + scan.pruned().size() + " pruned, e.g. " + scan.pruned().stream().limit(3).toList() + ")");
+            }
+            case "scene", StageSupport.SYNTHETIC -> {
+                Scene s = dataset.equals("scene") ? Scenes.open(Path.of(root)) : StageSupport.rig(c, wh[0], wh[1], seedOffset);
+                seqs = List.of(RealEstate10K.Sequence.fromScene(s, 0));
+                int n = Math.min(10, s.numCameras());
+                if (n < 3) throw new InputException(s.name() + ": stage 1 needs at least 3 cameras, got " + s.numCameras());
+                o = o.withFrames(n, 1, 1);
+            }
+            default -> throw new InputException("dataset_name must be realestate, scene or synthetic for train-mpi, got '" + dataset + "'");
+        }
+        return new MpiStageSampler(seqs, o);
+    }
+
+    @Override public String name() { return "mpi"; }
+    @Override public Map<String, UNet3d> networks() { return Map.of("mpi_net", mpiNet); }
+    @Override public UNet3d trainable() { return mpiNet; }
+    @Override public int dataSize() { return train.size(); }
+    @Override public List<String> terms() { return List.of(loss); }
+
+    @Override public Map<String, Object> dataDescription() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("root_dir", cfg.string("root_dir"));
+        d.put("dataset_name", cfg.string("dataset_name"));
+        d.put("sequences", train.size());
+        d.put("first_sequences", train.sequences().stream().limit(5).map(RealEstate10K.Sequence::name).toList());
+        d.put("sampler", train.options().toString());
+        d.put("planes", depths.length);
+        d.put("depths", "inverse-linear " + NEAR + ".." + FAR);
+        return d;
+    }
+
+    private record Result(NDArray loss, NDArray rgb, NDArray target) {}
+
+    private Result forward(NDManager s, MpiSample x, boolean training) {
+        int h = x.height(), w = x.width(), D = depths.length;
+        float[] psv = PlaneSweep.volume(List.of(x.srcRgb()[0], x.srcRgb()[1]), List.of(x.srcCams()[0], x.srcCams()[1]), x.refCam(),
+                depths, PlaneSweep.Sampling.RELEASED);
+        NDArray in = s.create(psv, new Shape(1, 6, D, h, w));
+        NDArray out = mpiNet.forward(new ParameterStore(s, false), new NDList(in), training).singletonOrThrow();
+        NDArray rgba = MpiHead.rgba(in, out).get(0);
+        NDArray rgb = DjlRenderer.render(s, rgba, depths, x.refCam(), x.tgtCam())[0].expandDims(0);
+        NDArray tgt = s.create(x.tgtRgb(), new Shape(1, 3, h, w));
+        NDArray l = switch (loss) {
+            case "l1" -> Losses.l1(rgb, tgt);
+            case "mse" -> Losses.mse(rgb, tgt);
+            default -> vgg.compute(rgb, tgt);
+        };
+        return new Result(l, rgb, tgt);
+    }
+
+    @Override public Stats step(NDManager m, GradientCollector gc, Random rng, int batchSize, boolean injectNaN) {
+        List<MpiSample> batch = train.batch(batchSize, rng);
+        double lossSum = 0, psnrSum = 0;
+        for (MpiSample x : batch) {
+            try (NDManager s = m.newSubManager()) {
+                Result r = forward(s, x, true);
+                NDArray total = injectNaN ? r.loss().mul(Float.NaN) : r.loss();
+                gc.backward(batchSize == 1 ? total : total.div(batchSize));
+                lossSum += StageSupport.value(total);
+                psnrSum += StageSupport.psnr(r.rgb(), r.target());
+            }
+        }
+        return new Stats(lossSum / batchSize, Map.of(loss, lossSum / batchSize), psnrSum / batchSize);
+    }
+
+    @Override public Validation validate(NDManager m) {
+        Random rng = new Random(cfg.seed() ^ VALIDATION_SALT);
+        MpiSample x = val.sample(rng.nextInt(val.size()), rng);
+        try (NDManager s = m.newSubManager()) {
+            Result r = forward(s, x, false);
+            double l = StageSupport.value(r.loss());
+            return new Validation(new Stats(l, Map.of(loss, l), StageSupport.psnr(r.rgb(), r.target())),
+                    r.rgb().clip(0, 1).toFloatArray(), x.tgtRgb(), x.height(), x.width());
+        }
+    }
+
+    @Override public void close() {
+        if (vgg != null) vgg.features().close();
+    }
+}
