@@ -50,7 +50,10 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     private final CUdeviceptr cHom = new CUdeviceptr(), cInvd = new CUdeviceptr(), cPsv = new CUdeviceptr();
     private final String deviceName, ptxName;
     private final int ccMajor, ccMinor;
-    private int blockX = 64, blockY = 4;   // fastest of six shapes on the H100 (lib/benchmarks)
+    /** Default kernel variant {planesPerStep, rowsPerThread} and block shape (see {@link #variant}, lib/benchmarks). */
+    public static final int[] DEFAULT_VARIANT = {0, 1}, DEFAULT_BLOCK = {64, 4};
+    private int groupPlanes = DEFAULT_VARIANT[0], rowsPerThread_ = DEFAULT_VARIANT[1];
+    private int blockX = DEFAULT_BLOCK[0], blockY = DEFAULT_BLOCK[1];
     private boolean precise = true;
     private boolean closed;
 
@@ -314,6 +317,20 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         cuMemcpyHtoD(cInvd, Pointer.to(invd), (long) invd.length * Sizeof.FLOAT);
     }
 
+    /**
+     * Render kernel organisation: {@code planesPerStep} (G = 1, 2, 4) planes' loads issued before compositing and
+     * {@code rowsPerThread} (PY = 1, 2) vertically adjacent pixels per thread, sharing a tap row where they can
+     * (kernels {@code render_*_gGpPY}); {@code (0, 1)} selects the original one-pixel kernels. Same results.
+     */
+    public CudaRenderer variant(int planesPerStep, int rowsPerThread) {
+        if (!(planesPerStep == 0 && rowsPerThread == 1) && !(rowsPerThread == 1 && (planesPerStep == 1 || planesPerStep == 2 || planesPerStep == 4))
+                && !(rowsPerThread == 2 && (planesPerStep == 1 || planesPerStep == 2)))
+            throw new IllegalArgumentException("no kernel variant g" + planesPerStep + "p" + rowsPerThread);
+        groupPlanes = planesPerStep;
+        rowsPerThread_ = rowsPerThread;
+        return this;
+    }
+
     /** Launches the render kernel for the view last given to {@link #setView} (asynchronous). */
     public void launch(Resident r, Target t) {
         cuCtxSetCurrent(context);
@@ -329,11 +346,12 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             args.add(Pointer.to(r.b));
             args.add(Pointer.to(r.mask));
         }
+        if (groupPlanes > 0) fn += "_g" + groupPlanes + "p" + rowsPerThread_;
         for (int v : new int[]{r.planes, r.height, r.width, t.height, t.width}) args.add(Pointer.to(new int[]{v}));
         args.add(Pointer.to(t.rgb));
         args.add(Pointer.to(t.acc));
         args.add(Pointer.to(t.disp));
-        cuLaunchKernel(function(fn), (t.width + blockX - 1) / blockX, (t.height + blockY - 1) / blockY, 1,
+        cuLaunchKernel(function(fn), (t.width + blockX - 1) / blockX, (t.height + blockY * rowsPerThread_ - 1) / (blockY * rowsPerThread_), 1,
                 blockX, blockY, 1, 0, null, Pointer.to(args.toArray(new Pointer[0])), null);
     }
 
