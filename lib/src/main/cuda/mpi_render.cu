@@ -266,6 +266,22 @@ V2(4, 1)
 V2(1, 2)
 V2(2, 2)
 
+// the original kernels capped at 32 registers for 256-thread blocks (8 blocks, 2048 threads per SM, against 6 uncapped; ptxas spills 12-228 B)
+extern "C" __global__ void __launch_bounds__(256, 8) render_f32_lb(const float4* __restrict__ mpi, DIMS, OUT) {
+    render<SrcF32, true>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+}
+extern "C" __global__ void __launch_bounds__(256, 8) render_f16_lb(const uint2* __restrict__ mpi, DIMS, OUT) {
+    render<SrcF16, true>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+}
+extern "C" __global__ void __launch_bounds__(256, 8) render_blend_f32_lb(const float4* __restrict__ fg, const float4* __restrict__ bg,
+                                            const float* __restrict__ mask, DIMS, OUT) {
+    render<SrcBlendF32, true>(SrcBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp);
+}
+extern "C" __global__ void __launch_bounds__(256, 8) render_blend_f16_lb(const uint2* __restrict__ fg, const uint2* __restrict__ bg,
+                                            const __half* __restrict__ mask, DIMS, OUT) {
+    render<SrcBlendF16, true>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp);
+}
+
 // ---------------------------------------------------------------- element-wise helpers
 // blended MPI (video path: blend once per frame into a resident MPI, then render views at the plain rate)
 extern "C" __global__ void blend_f32(const float4* __restrict__ fg, const float4* __restrict__ bg,

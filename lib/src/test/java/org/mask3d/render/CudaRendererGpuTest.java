@@ -97,7 +97,7 @@ class CudaRendererGpuTest {
                 assertTrue(maxErr(gpu.render(res, v), want) <= 1e-5, "block " + Arrays.toString(b));
             }
         } finally {
-            gpu.blockShape(CudaRenderer.DEFAULT_BLOCK[0], CudaRenderer.DEFAULT_BLOCK[1]);
+            gpu.auto();
         }
     }
 
@@ -122,7 +122,7 @@ class CudaRendererGpuTest {
                 }
             }
         } finally {
-            gpu.variant(CudaRenderer.DEFAULT_VARIANT[0], CudaRenderer.DEFAULT_VARIANT[1]).blockShape(CudaRenderer.DEFAULT_BLOCK[0], CudaRenderer.DEFAULT_BLOCK[1]);
+            gpu.auto();
         }
     }
 
