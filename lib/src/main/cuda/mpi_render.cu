@@ -150,6 +150,138 @@ extern "C" __global__ void render_blend_f16(const uint2* __restrict__ fg, const 
     render<SrcBlendF16, true>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp);
 }
 
+// ---------------------------------------------------------------- grouped / paired render (v2)
+// Same arithmetic and results as render() above, organised for memory-level parallelism:
+//  * G planes per step: the G planes' taps are computed and their loads issued before any is composited
+//    (branch-free: a plane whose every tap is outside gets zero weights and clamped, valid addresses);
+//  * PY = 2: a thread renders two vertically adjacent pixels; where the second pixel's upper tap row is the
+//    first pixel's lower one (same columns, the usual case for MPI homographies) its two texels are reused,
+//    so 6 loads per plane serve 2 pixels instead of 8.
+struct Tap { int xa, xb, ya, yb; float w00, w01, w10, w11; };
+
+template <bool PRECISE>
+__device__ __forceinline__ Tap tap(const double* m, float px, float py, int mw, int mh) {
+    int x0, y0; float fx, fy;
+    bool in = position<PRECISE>(m, px, py, mw, mh, x0, y0, fx, fy);
+    Tap t;
+    float wx0 = x0 >= 0 ? 1.f - fx : 0.f, wx1 = x0 + 1 < mw ? fx : 0.f;
+    float wy0 = y0 >= 0 ? 1.f - fy : 0.f, wy1 = y0 + 1 < mh ? fy : 0.f;
+    if (!in) { x0 = 0; y0 = 0; wx0 = wx1 = wy0 = wy1 = 0.f; }
+    t.xa = max(x0, 0); t.xb = min(x0 + 1, mw - 1); t.ya = max(y0, 0); t.yb = min(y0 + 1, mh - 1);
+    t.xa = min(t.xa, mw - 1); t.ya = min(t.ya, mh - 1); t.xb = max(t.xb, 0); t.yb = max(t.yb, 0);
+    t.w00 = wx0 * wy0; t.w01 = wx1 * wy0; t.w10 = wx0 * wy1; t.w11 = wx1 * wy1;
+    return t;
+}
+__device__ __forceinline__ float4 wsum(const Tap& t, float4 a, float4 b, float4 c, float4 d) {
+    float4 o;
+    o.x = t.w00 * a.x + t.w01 * b.x + t.w10 * c.x + t.w11 * d.x;
+    o.y = t.w00 * a.y + t.w01 * b.y + t.w10 * c.y + t.w11 * d.y;
+    o.z = t.w00 * a.z + t.w01 * b.z + t.w10 * c.z + t.w11 * d.z;
+    o.w = t.w00 * a.w + t.w01 * b.w + t.w10 * c.w + t.w11 * d.w;
+    return o;
+}
+struct Acc {
+    float T = 1.f, r = 0.f, g = 0.f, b = 0.f, a = 0.f, d = 0.f;
+    __device__ __forceinline__ void over(float4 c, float invd) {
+        float wt = T * c.w;
+        r += wt * c.x; g += wt * c.y; b += wt * c.z; a += wt; d += wt * invd;
+        T = T * ((1.f - c.w) + 1e-8f);
+    }
+};
+
+template <class Src, bool PRECISE, int G, int PY>
+__device__ __forceinline__ void render2(const Src& src, int D, int mh, int mw, int h, int w,
+                                        float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
+    int x = blockIdx.x * blockDim.x + threadIdx.x;
+    int y = PY * (blockIdx.y * blockDim.y) + threadIdx.y;   // rows y, y + blockDim.y (PY = 2)
+    if (x >= w || y >= h) return;
+    int y2 = y + blockDim.y;
+    float px = x + 0.5f, py = y + 0.5f, py2 = y2 + 0.5f;
+    Acc A, B;
+    size_t plane = (size_t) mh * mw;
+    int i = D - 1;
+    for (; i >= G - 1; i -= G) {
+        float4 c1[G], c2[G];
+#pragma unroll
+        for (int g = 0; g < G; g++) {
+            const double* m = c_hom + 9 * (i - g);
+            size_t base = plane * (i - g);
+            Tap t = tap<PRECISE>(m, px, py, mw, mh);
+            size_t ra = base + (size_t) t.ya * mw, rb = base + (size_t) t.yb * mw;
+            float4 a = src.at(ra + t.xa), b = src.at(ra + t.xb), c = src.at(rb + t.xa), d = src.at(rb + t.xb);
+            c1[g] = wsum(t, a, b, c, d);
+            if (PY == 2) {
+                Tap u = tap<PRECISE>(m, px, py2, mw, mh);
+                size_t ua = base + (size_t) u.ya * mw, ub = base + (size_t) u.yb * mw;
+                bool share = u.xa == t.xa && u.xb == t.xb && u.ya == t.yb;
+                float4 e = share ? c : src.at(ua + u.xa), f = share ? d : src.at(ua + u.xb);
+                c2[g] = wsum(u, e, f, src.at(ub + u.xa), src.at(ub + u.xb));
+            }
+        }
+#pragma unroll
+        for (int g = 0; g < G; g++) {
+            A.over(c1[g], c_invd[i - g]);
+            if (PY == 2) B.over(c2[g], c_invd[i - g]);
+        }
+    }
+    for (; i >= 0; i--) {
+        const double* m = c_hom + 9 * i;
+        size_t base = plane * i;
+        Tap t = tap<PRECISE>(m, px, py, mw, mh);
+        size_t ra = base + (size_t) t.ya * mw, rb = base + (size_t) t.yb * mw;
+        A.over(wsum(t, src.at(ra + t.xa), src.at(ra + t.xb), src.at(rb + t.xa), src.at(rb + t.xb)), c_invd[i]);
+        if (PY == 2) {
+            Tap u = tap<PRECISE>(m, px, py2, mw, mh);
+            size_t ua = base + (size_t) u.ya * mw, ub = base + (size_t) u.yb * mw;
+            B.over(wsum(u, src.at(ua + u.xa), src.at(ua + u.xb), src.at(ub + u.xa), src.at(ub + u.xb)), c_invd[i]);
+        }
+    }
+    size_t hw = (size_t) h * w, o = (size_t) y * w + x;
+    rgb[o] = A.r; rgb[hw + o] = A.g; rgb[2 * hw + o] = A.b; acc[o] = A.a; disp[o] = A.d;
+    if (PY == 2 && y2 < h) {
+        o = (size_t) y2 * w + x;
+        rgb[o] = B.r; rgb[hw + o] = B.g; rgb[2 * hw + o] = B.b; acc[o] = B.a; disp[o] = B.d;
+    }
+}
+
+// kernels render_<src>_g<G>p<PY>: launch with grid y = ceil(h / (PY * blockDim.y))
+#define V2(G, PY) \
+extern "C" __global__ void render_f32_g##G##p##PY(const float4* __restrict__ mpi, DIMS, OUT) { \
+    render2<SrcF32, true, G, PY>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render_f32_fast_g##G##p##PY(const float4* __restrict__ mpi, DIMS, OUT) { \
+    render2<SrcF32, false, G, PY>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render_f16_g##G##p##PY(const uint2* __restrict__ mpi, DIMS, OUT) { \
+    render2<SrcF16, true, G, PY>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render_f16_fast_g##G##p##PY(const uint2* __restrict__ mpi, DIMS, OUT) { \
+    render2<SrcF16, false, G, PY>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render_blend_f32_g##G##p##PY(const float4* __restrict__ fg, const float4* __restrict__ bg, \
+                                            const float* __restrict__ mask, DIMS, OUT) { \
+    render2<SrcBlendF32, true, G, PY>(SrcBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render_blend_f16_g##G##p##PY(const uint2* __restrict__ fg, const uint2* __restrict__ bg, \
+                                            const __half* __restrict__ mask, DIMS, OUT) { \
+    render2<SrcBlendF16, true, G, PY>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp); }
+V2(1, 1)
+V2(2, 1)
+V2(4, 1)
+V2(1, 2)
+V2(2, 2)
+
+// the original kernels capped at 32 registers for 256-thread blocks (8 blocks, 2048 threads per SM, against 6 uncapped; ptxas spills 12-228 B)
+extern "C" __global__ void __launch_bounds__(256, 8) render_f32_lb(const float4* __restrict__ mpi, DIMS, OUT) {
+    render<SrcF32, true>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+}
+extern "C" __global__ void __launch_bounds__(256, 8) render_f16_lb(const uint2* __restrict__ mpi, DIMS, OUT) {
+    render<SrcF16, true>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+}
+extern "C" __global__ void __launch_bounds__(256, 8) render_blend_f32_lb(const float4* __restrict__ fg, const float4* __restrict__ bg,
+                                            const float* __restrict__ mask, DIMS, OUT) {
+    render<SrcBlendF32, true>(SrcBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp);
+}
+extern "C" __global__ void __launch_bounds__(256, 8) render_blend_f16_lb(const uint2* __restrict__ fg, const uint2* __restrict__ bg,
+                                            const __half* __restrict__ mask, DIMS, OUT) {
+    render<SrcBlendF16, true>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp);
+}
+
 // ---------------------------------------------------------------- element-wise helpers
 // blended MPI (video path: blend once per frame into a resident MPI, then render views at the plain rate)
 extern "C" __global__ void blend_f32(const float4* __restrict__ fg, const float4* __restrict__ bg,

@@ -50,7 +50,12 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     private final CUdeviceptr cHom = new CUdeviceptr(), cInvd = new CUdeviceptr(), cPsv = new CUdeviceptr();
     private final String deviceName, ptxName;
     private final int ccMajor, ccMinor;
-    private int blockX = 64, blockY = 4;   // fastest of six shapes on the H100 (lib/benchmarks)
+    /** Kernel variant {planesPerStep, rowsPerThread} and block shape used when auto-selection is off and none set. */
+    public static final int[] DEFAULT_VARIANT = {0, 1}, DEFAULT_BLOCK = {64, 4};
+    private int groupPlanes = DEFAULT_VARIANT[0], rowsPerThread_ = DEFAULT_VARIANT[1];
+    private int blockX = DEFAULT_BLOCK[0], blockY = DEFAULT_BLOCK[1];
+    /** Per launch: the variant and block measured fastest on the H100 for the data kind and output size (see {@link #auto}). */
+    private boolean auto = true;
     private boolean precise = true;
     private boolean closed;
 
@@ -144,6 +149,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         if (x <= 0 || y <= 0 || x * y > 1024) throw new IllegalArgumentException("bad block " + x + "x" + y);
         blockX = x;
         blockY = y;
+        auto = false;
         return this;
     }
 
@@ -314,6 +320,38 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         cuMemcpyHtoD(cInvd, Pointer.to(invd), (long) invd.length * Sizeof.FLOAT);
     }
 
+    /**
+     * Render kernel organisation: {@code planesPerStep} (G = 1, 2, 4) planes' loads issued before compositing and
+     * {@code rowsPerThread} (PY = 1, 2) vertically adjacent pixels per thread, sharing a tap row where they can
+     * (kernels {@code render_*_gGpPY}); {@code (0, 1)} selects the original one-pixel kernels, {@code (-1, 1)} the
+     * same capped at 32 registers (full occupancy with 256-thread blocks; precise paths only). Same results.
+     */
+    public CudaRenderer variant(int planesPerStep, int rowsPerThread) {
+        if (!(planesPerStep <= 0 && planesPerStep >= -1 && rowsPerThread == 1) && !(rowsPerThread == 1 && (planesPerStep == 1 || planesPerStep == 2 || planesPerStep == 4))
+                && !(rowsPerThread == 2 && (planesPerStep == 1 || planesPerStep == 2)))
+            throw new IllegalArgumentException("no kernel variant g" + planesPerStep + "p" + rowsPerThread);
+        groupPlanes = planesPerStep;
+        rowsPerThread_ = rowsPerThread;
+        auto = false;
+        return this;
+    }
+
+    /**
+     * Chooses kernel variant and block per launch (the default; {@link #variant} or {@link #blockShape} turn it
+     * off), from lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: float32 blend-on-the-fly g1p1 128x2 (0.905 vs
+     * 0.965 ms at 1920x1080x32); plain MPIs below 1 Mpixel of output g4p1 32x8 (0.071 vs 0.077 ms at 640x360x32),
+     * larger the original kernel at 128x2 (0.515 ms; the grouped ones are 8% slower there); otherwise the original
+     * kernel at 64x4. All variants give the same results (GPU tests).
+     */
+    public CudaRenderer auto() {
+        auto = true;
+        groupPlanes = DEFAULT_VARIANT[0];
+        rowsPerThread_ = DEFAULT_VARIANT[1];
+        blockX = DEFAULT_BLOCK[0];
+        blockY = DEFAULT_BLOCK[1];
+        return this;
+    }
+
     /** Launches the render kernel for the view last given to {@link #setView} (asynchronous). */
     public void launch(Resident r, Target t) {
         cuCtxSetCurrent(context);
@@ -329,12 +367,21 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             args.add(Pointer.to(r.b));
             args.add(Pointer.to(r.mask));
         }
+        int g = groupPlanes, py = rowsPerThread_, bx = blockX, by = blockY;
+        if (auto) {
+            g = 0; py = 1; bx = 64; by = 4;
+            if (r.kind == Kind.BLEND && !r.half) { g = 1; bx = 128; by = 2; }
+            else if (r.kind == Kind.MPI && (long) t.width * t.height < 1_000_000) { g = 4; bx = 32; by = 8; }
+            else if (r.kind == Kind.MPI) { bx = 128; by = 2; }
+        }
+        if (g > 0) fn += "_g" + g + "p" + py;
+        else if (g < 0 && precise) fn += "_lb";
         for (int v : new int[]{r.planes, r.height, r.width, t.height, t.width}) args.add(Pointer.to(new int[]{v}));
         args.add(Pointer.to(t.rgb));
         args.add(Pointer.to(t.acc));
         args.add(Pointer.to(t.disp));
-        cuLaunchKernel(function(fn), (t.width + blockX - 1) / blockX, (t.height + blockY - 1) / blockY, 1,
-                blockX, blockY, 1, 0, null, Pointer.to(args.toArray(new Pointer[0])), null);
+        cuLaunchKernel(function(fn), (t.width + bx - 1) / bx, (t.height + by * py - 1) / (by * py), 1,
+                bx, by, 1, 0, null, Pointer.to(args.toArray(new Pointer[0])), null);
     }
 
     /** Renders a resident MPI to a view and copies the result to the host. */

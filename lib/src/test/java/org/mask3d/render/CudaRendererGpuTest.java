@@ -97,7 +97,32 @@ class CudaRendererGpuTest {
                 assertTrue(maxErr(gpu.render(res, v), want) <= 1e-5, "block " + Arrays.toString(b));
             }
         } finally {
-            gpu.blockShape(64, 4);
+            gpu.auto();
+        }
+    }
+
+    @Test void kernelVariantsAgree() {
+        Random r = new Random(5);
+        Camera ref = new Camera(Camera.intrinsics(0.8 * 101, 101, 71), Mat.identity(4), 101, 71);
+        double[] depths = PlaneDepths.inverseLinear(1, 50, 7);   // 7 planes: the grouped kernels' remainder loop runs
+        Mpi mpi = randomMpi(r, 7, 71, 101, ref, depths), bg = randomMpi(r, 7, 71, 101, ref, depths);
+        float[] mask = new float[7 * 71 * 101];
+        for (int i = 0; i < mask.length; i++) mask[i] = r.nextFloat();
+        Camera v = shifted(ref, 0.04, 0.01, 0.02, 0.03);
+        Rendering want = CPU.render(mpi, v), wantBlend = CPU.render(Mpi.blend(mpi, bg, mask), v);
+        try (CudaRenderer.Resident res = gpu.upload(mpi); CudaRenderer.Resident bl = gpu.uploadBlend(mpi, bg, mask, false)) {
+            for (int[] g : new int[][]{{1, 1}, {2, 1}, {4, 1}, {1, 2}, {2, 2}}) {
+                for (int[] b : new int[][]{{64, 4}, {32, 3}, {128, 2}}) {
+                    gpu.variant(g[0], g[1]).blockShape(b[0], b[1]);
+                    String what = "variant g" + g[0] + "p" + g[1] + " block " + Arrays.toString(b);
+                    double e = maxErr(gpu.render(res, v), want), eb = maxErr(gpu.render(bl, v), wantBlend);
+                    System.out.printf("%s: max |gpu - cpu| = %.2e, blended %.2e%n", what, e, eb);
+                    assertTrue(e <= 1e-5, what);
+                    assertTrue(eb <= 1e-5, what + " blended");
+                }
+            }
+        } finally {
+            gpu.auto();
         }
     }
 

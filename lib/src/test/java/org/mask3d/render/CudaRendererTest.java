@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** CPU-side checks of the CUDA renderer: always run (no GPU needed). */
 class CudaRendererTest {
     static final String[] KERNELS = {"render_f32", "render_f32_fast", "render_f16", "render_f16_fast", "render_blend_f32",
-            "render_blend_f16", "blend_f32", "blend_f16", "f32_to_f16", "plane_sweep"};
+            "render_blend_f16", "render_f32_g1p1", "render_f32_g2p1", "render_f32_g4p1", "render_f32_g1p2", "render_f32_g2p2",
+            "render_blend_f32_g2p1", "render_f16_g2p1", "render_f32_lb", "render_blend_f32_lb", "blend_f32", "blend_f16", "f32_to_f16", "plane_sweep"};
 
     @Test void ptxResourcesExistAndDeclareEveryKernel() {
         for (String f : new String[]{"mpi_render.sm_90.ptx", "mpi_render.compute_75.ptx"}) {
