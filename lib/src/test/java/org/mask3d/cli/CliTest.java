@@ -56,22 +56,25 @@ class CliTest {
 
     @Test void demoWritesItsOutputsAndListsThem() throws Exception {
         Path out = tmp.resolve("demo");
-        Run r = run("demo", "--out", out.toString(), "--width", "48", "--height", "32", "--cameras", "3", "--frames", "4");
+        Run r = run("demo", "--out", out.toString(), "--width", "48", "--height", "32", "--cameras", "3", "--frames", "4",
+                "--stage1-steps", "2", "--stage2-steps", "2");
         assertEquals(0, r.code(), r.err());
         for (String f : new String[]{"novel_views.gif", "psnr_along_path.png", "psnr_along_path.csv", "mpi_planes.png",
                 "cameras_top_view.png", "render_vs_truth.png", "scene/poses_bounds.npy", "scene/frames/cam02/00000.png",
                 "scene/background/cam00.png", "rig/poses_bounds.npy", "rig/frames/cam09/00003.png",
-                "rig/foreground/cam00/00000.png", "rig_overview.png"}) {
+                "rig/foreground/cam00/00000.png", "rig_overview.png", "held_out_psnr.csv", "training_curves.png",
+                "learned_novel_views.gif", "train-mpi/metrics.csv", "train-mask/checkpoints/last/checkpoint.json"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
             assertTrue(r.out().contains(out.resolve(f.split("/")[0]).toString()), "listed: " + f);
         }
         assertEquals(271, Files.readAllLines(out.resolve("psnr_along_path.csv")).size());
         assertTrue(r.out().contains("mean"), r.out());
+        assertTrue(r.out().contains("held-out PSNR") && r.out().contains("nearest source copied"), r.out());
     }
 
     @Test void psvOnTheDemoSceneAndItsBadInputs() throws Exception {
         Path out = tmp.resolve("demo");
-        assertEquals(0, run("demo", "--out", out.toString(), "--width", "40", "--height", "24", "--frames", "2").code());
+        assertEquals(0, run("demo", "--out", out.toString(), "--width", "40", "--height", "24", "--frames", "2", "--no-train").code());
         Path scene = out.resolve("scene");
         Run ok = run("psv", "--scene", scene.toString(), "--src", "1,2", "--out", tmp.resolve("psv").toString());
         assertEquals(0, ok.code(), ok.err());
@@ -195,12 +198,12 @@ class CliTest {
         Path cfg = tmp.resolve("demo.txt");
         Path out = tmp.resolve("from-config");
         Files.writeString(cfg, "out_dir = " + out + "\nimg_wh = [40, 24]\nnum_cams = 2\nnum_frames = 2\n");
-        Run r = run("demo", "--config", cfg.toString());
+        Run r = run("demo", "--config", cfg.toString(), "--no-train");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("40x24, 2 cameras"), r.out());
         assertTrue(Files.exists(out.resolve("novel_views.gif")));
         Files.writeString(cfg, "img_hw = [40, 24]\n");
-        Run bad = run("demo", "--config", cfg.toString());
+        Run bad = run("demo", "--config", cfg.toString(), "--no-train");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("did you mean 'img_wh'"), bad.err());
     }
