@@ -173,16 +173,8 @@ final class PrepareCommands {
                         .sorted().toList();
             }
             if (files.isEmpty()) throw new InputException(videos + ": no videos (.mp4, .mov, .avi, .mkv)");
-            int w = 0, h = 0;
-            if (size != null) {
-                String[] p = size.toLowerCase(java.util.Locale.ROOT).split("x");
-                try {
-                    w = Integer.parseInt(p[0]);
-                    h = Integer.parseInt(p[1]);
-                } catch (RuntimeException e) {
-                    throw new InputException("--size must be WxH like 640x360, got '" + size + "'");
-                }
-            }
+            int[] wh = size == null ? new int[]{0, 0} : RenderCommand.parseSize(size);
+            int w = wh[0], h = wh[1];
             org.mask3d.io.FfmpegFrames.Filter f = switch (filter) {
                 case "area" -> org.mask3d.io.FfmpegFrames.Filter.AREA;
                 case "lanczos" -> org.mask3d.io.FfmpegFrames.Filter.LANCZOS;
