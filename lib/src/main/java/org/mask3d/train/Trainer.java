@@ -362,6 +362,7 @@ public final class Trainer {
         for (int i = k; i < kept.size(); i++) deleteRecursively(kept.get(i).dir());
     }
 
+    /** The validation render beside the target (left: rendered, right: ground truth), enlarged when small. */
     private static void writeSample(Path file, TrainingStage.Validation v) {
         int h = v.height(), w = v.width();
         float[] out = new float[3 * h * 2 * w];
@@ -371,7 +372,20 @@ public final class Trainer {
                 System.arraycopy(v.target(), (ch * h + y) * w, out, (ch * h + y) * 2 * w + w, w);
             }
         }
-        Images.writePng(file, out, 3, h, 2 * w);
+        // small training images are written enlarged (nearest neighbour) so that they can be looked at
+        int z = Math.max(1, 256 / w);
+        if (z > 1) {
+            int zh = h * z, zw = 2 * w * z;
+            float[] big = new float[3 * zh * zw];
+            for (int ch = 0; ch < 3; ch++) {
+                for (int y = 0; y < zh; y++) {
+                    for (int x = 0; x < zw; x++) big[(ch * zh + y) * zw + x] = out[(ch * h + y / z) * 2 * w + x / z];
+                }
+            }
+            Images.writePng(file, big, 3, zh, zw);
+        } else {
+            Images.writePng(file, out, 3, h, 2 * w);
+        }
     }
 
     private static void writeRunJson(Path run, TrainConfig c, Device device, TrainingStage stage, boolean resumed, long step) {
