@@ -122,12 +122,8 @@ public final class GpuBenchmark {
         for (int i = 0; i < rgba.length; i++) rgba[i] = r.nextFloat();
         for (int i = 0; i < rgba2.length; i++) rgba2[i] = r.nextFloat();
         for (int i = 0; i < mask.length; i++) mask[i] = r.nextFloat();
-        double f = 0.8 * w;
-        Camera ref = new Camera(Camera.intrinsics(f, w, h), Mat.identity(4), w, h);
-        double[] w2c = Mat.identity(4);
-        w2c[3] = 0.05;
-        w2c[7] = 0.02;
-        Camera tgt = ref.withPose(w2c);
+        Camera[] pair = RenderBenchmark.cameras(w, h);
+        Camera ref = pair[0], tgt = pair[1];
         double[] depths = PlaneDepths.inverseLinear(1, 100, planes);
         Mpi mpi = new Mpi(rgba, planes, h, w, depths, ref), bg = new Mpi(rgba2, planes, h, w, depths, ref);
         String size = w + "x" + h + "x" + planes;

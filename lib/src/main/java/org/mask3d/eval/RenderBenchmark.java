@@ -45,12 +45,8 @@ public final class RenderBenchmark {
         Random r = new Random(0);
         float[] rgba = new float[planes * height * width * 4];
         for (int i = 0; i < rgba.length; i++) rgba[i] = r.nextFloat();
-        double f = 0.8 * width;
-        Camera ref = new Camera(Camera.intrinsics(f, width, height), Mat.identity(4), width, height);
-        double[] w2c = Mat.identity(4);
-        w2c[3] = 0.05;
-        w2c[7] = 0.02;
-        Camera tgt = ref.withPose(w2c);
+        Camera[] cams = cameras(width, height);
+        Camera ref = cams[0], tgt = cams[1];
         Mpi mpi = new Mpi(rgba, planes, height, width, PlaneDepths.inverseLinear(1, 100, planes), ref);
 
         List<Timing> out = new ArrayList<>();
@@ -79,6 +75,18 @@ public final class RenderBenchmark {
         String machine = Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
                 + ", Java " + System.getProperty("java.version");
         return new Result(width, height, planes, out, invariant, peak, machine);
+    }
+
+    /**
+     * The benchmark's cameras, as the PyTorch reference script's: {reference, target}, K = [[0.8W,0,W/2],[0,0.8W,H/2],
+     * [0,0,1]], the target shifted by (0.05, 0.02).
+     */
+    static Camera[] cameras(int width, int height) {
+        Camera ref = new Camera(Camera.intrinsics(0.8 * width, width, height), Mat.identity(4), width, height);
+        double[] w2c = Mat.identity(4);
+        w2c[3] = 0.05;
+        w2c[7] = 0.02;
+        return new Camera[]{ref, ref.withPose(w2c)};
     }
 
     static volatile double sink;
