@@ -60,6 +60,11 @@ import java.util.Map;
  *       {@link Backbone#headsFile()} ({@code lpips/weights/v0.1/} of the package) at {@link Backbone#headsUrl()}.</li>
  * </ul>
  *
+ * <p>Checked: with fixed synthetic weights, against a plain-Java double implementation ({@code LpipsTest}) and
+ * against torchvision 0.14's {@code alexnet().features} / {@code vgg16().features} plus the lpips v0.1 forward in
+ * float64, 5e−7 relative per layer ({@code lib/benchmarks/lpips-torchvision-check.md}). Not checked here: values
+ * with the released weights against the Python package.
+ *
  * <p>An instance owns native memory: close it. Inference runs on the CPU engine in float32.
  */
 public final class Lpips implements AutoCloseable {
