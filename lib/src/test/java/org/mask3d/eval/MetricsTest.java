@@ -198,6 +198,23 @@ class MetricsTest {
         assertNotEquals(ref, referenceZeroPadded(pred, gt, c, h, w), 1e-4);
     }
 
+    /**
+     * One value from kornia 0.5.x's SSIM(3) transcribed into PyTorch 1.13 (Debian 12's python3-torch; kornia itself is
+     * not installable here), float64, on the images of {@link #ssimMatchesScikitImage}:
+     * <pre>
+     *   g = exp(−(arange(3) − 1)²/(2·1.5²)); g /= g.sum(); k = g ⊗ g
+     *   filt(t) = F.conv2d(F.pad(t, [1,1,1,1], mode='reflect'), k expanded to (C,1,3,3), groups=C)
+     *   map = ((2μ1μ2 + C1)(2σ12 + C2)) / ((μ1² + μ2² + C1)(σ1² + σ2² + C2))
+     *   1 − 2·mean(clamp(1 − map, 0, 1)/2)                                      # 0.7176471048315004
+     * </pre>
+     */
+    @Test void releasedSsimMatchesATorchTranscriptionOfKornia() {
+        int ch = 3, h = 17, w = 23;
+        float[] a = skimageImage(1, ch, h, w), b2 = skimageImage(2, ch, h, w), b = new float[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = 0.6f * a[i] + 0.4f * b2[i];
+        assertEquals(0.7176471048315004, Metrics.ssimReleased(a, b, ch, h, w), 1e-9);
+    }
+
     @Test void releasedSsimNeedsTwoPixels() {
         assertThrows(IllegalArgumentException.class, () -> Metrics.ssimReleased(new float[3], new float[3], 3, 1, 1));
     }
