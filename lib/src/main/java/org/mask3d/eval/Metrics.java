@@ -121,6 +121,12 @@ public final class Metrics {
      * So {@code 1 − 2·dssim = mean_{c,p} clamp(ssim_map(c, p), 0, 1)}: the mean over channels and <b>all</b>
      * pixels of the 3×3 reflect-padded SSIM map clamped to [0, 1]. Identical images give exactly 1.
      *
+     * <p>Provenance: the 0.5-era code above was read from a copy of kornia's {@code SSIM} module and
+     * {@code filter2D} (the kornia repository snapshot at hand is later: from 0.6 on, {@code kornia.losses.ssim} became
+     * {@code ssim_loss(img1, img2, window_size, max_val, eps, reduction)}, in which the release's positional call
+     * {@code ssim(pred, gt, 3, 'mean')} would fail its {@code max_val} type check, so 0.5.11 ran the form above).
+     * {@code MetricsTest} holds this method to a PyTorch transcription of it to 1e−9; kornia itself was not run.
+     *
      * @param prediction [C, H, W]
      * @param target     [C, H, W]
      * @throws IllegalArgumentException if a shape does not match, or H or W is below 2 (reflection padding needs
