@@ -122,9 +122,10 @@ public final class Metrics {
      * pixels of the 3×3 reflect-padded SSIM map clamped to [0, 1]. Identical images give exactly 1.
      *
      * <p>Provenance: the 0.5-era code above was read from a copy of kornia's {@code SSIM} module and
-     * {@code filter2D} (the kornia repository snapshot at hand is later: from 0.6 on, {@code kornia.losses.ssim} became
-     * {@code ssim_loss(img1, img2, window_size, max_val, eps, reduction)}, in which the release's positional call
-     * {@code ssim(pred, gt, 3, 'mean')} would fail its {@code max_val} type check, so 0.5.11 ran the form above).
+     * {@code filter2D} (the kornia repository snapshot at hand is later: there {@code kornia.losses.ssim} is
+     * {@code ssim(img1, img2, window_size, max_val=1.0, eps=1e-12)} returning the map and refusing a non-float
+     * {@code max_val}, so the release's positional call {@code ssim(pred, gt, 3, 'mean')} only works with the
+     * earlier {@code ssim(img1, img2, window_size, reduction, max_val)} form above).
      * {@code MetricsTest} holds this method to a PyTorch transcription of it to 1e−9; kornia itself was not run.
      *
      * @param prediction [C, H, W]
