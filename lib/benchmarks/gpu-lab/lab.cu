@@ -73,10 +73,10 @@ extern "C" __global__ void plane_sweep(const float* __restrict__ images, const i
 
 
 // register-capped variants of render3 (occupancy experiments)
-extern "C" __global__ void __launch_bounds__(128, 8) render3_f32_u1_c8(const float4* __restrict__ mpi, DIMS, OUT) { render3<1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void __launch_bounds__(128, 10) render3_f32_u1_c10(const float4* __restrict__ mpi, DIMS, OUT) { render3<1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void __launch_bounds__(128, 12) render3_f32_u1_c12(const float4* __restrict__ mpi, DIMS, OUT) { render3<1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void __launch_bounds__(128, 10) render3_f16_u2_c10(const uint2* __restrict__ mpi, DIMS, OUT) { render3<2>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 8) render3_f32_u1_c8(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 10) render3_f32_u1_c10(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 12) render3_f32_u1_c12(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 10) render3_f16_u2_c10(const uint2* __restrict__ mpi, DIMS, OUT) { render3<2, 1>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
 
 #define CK(x) do { cudaError_t e_ = (x); if (e_ != cudaSuccess) { printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); exit(1); } } while (0)
 
@@ -248,6 +248,30 @@ static void scene(int W, int H, int D, int hard) {
         if (PROF || hard) { printf("%s %dx%d: max diff vs v1 %.2e\n", name, bx, by, e); return; }
         report(name, bx, by, timeit(f), mb, e);
     };
+    auto run3r2 = [&](const char* name, KF32 k, int bx, int by) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + 2 * by - 1) / (2 * by)); int sm = (bx * by / 32) * 1536;
+        auto f = [&] { k<<<g, b, sm>>>((const float4*) mpi, D, H, W, H, W, r, a, d); };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        float e = maxdiff(out, ref, hw * 5);
+        if (PROF || hard) { printf("%s %dx%d: max diff vs v1 %.2e\n", name, bx, by, e); return; }
+        report(name, bx, by, timeit(f), mb, e);
+    };
+    auto run3r2h = [&](const char* name, KF16 k, int bx, int by) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + 2 * by - 1) / (2 * by)); int sm = (bx * by / 32) * 1536;
+        auto f = [&] { k<<<g, b, sm>>>((const uint2*) mpih, D, H, W, H, W, r, a, d); };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        float e = maxdiff(out, refh, hw * 5);
+        if (PROF || hard) { printf("%s %dx%d: max diff vs v1 f16 %.2e\n", name, bx, by, e); return; }
+        report(name, bx, by, timeit(f), mb / 2, e);
+    };
+    auto run3r2b = [&](const char* name, KBL k, int bx, int by) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + 2 * by - 1) / (2 * by)); int sm = (bx * by / 32) * 1536;
+        auto f = [&] { k<<<g, b, sm>>>((const float4*) mpi, (const float4*) bg, mask, D, H, W, H, W, r, a, d); };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        float e = maxdiff(out, refb, hw * 5);
+        if (PROF || hard) { printf("%s %dx%d: max diff vs v1 blend %.2e\n", name, bx, by, e); return; }
+        report(name, bx, by, timeit(f), mb * 9 / 4, e);
+    };
     auto run3h = [&](const char* name, KF16 k, int bx, int by) {
         dim3 b(bx, by), g((W + bx - 1) / bx, (H + by - 1) / by); int sm = (bx * by / 32) * 1536;
         CK(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, sm));
@@ -277,6 +301,7 @@ static void scene(int W, int H, int D, int hard) {
     };
     if (PROF) {   // one launch each of the kernels ncu should look at
         run3("render3_f32_u1", render3_f32_u1, 32, 4);
+        run3r2("render3_f32_u1_r2", render3_f32_u1_r2, 32, 2);
         run3h("render3_f16_u2", render3_f16_u2, 32, 4);
     } else if (hard) {
         for (auto bs : std::vector<std::pair<int, int>>{{32, 8}, {64, 4}, {16, 16}, {8, 8}, {128, 1}, {32, 3}}) {
@@ -284,27 +309,24 @@ static void scene(int W, int H, int D, int hard) {
             run3("render3_f32_u2", render3_f32_u2, bs.first, bs.second);
         }
         run3h("render3_f16_u2", render3_f16_u2, 32, 4);
+        run3r2("render3_f32_u1_r2", render3_f32_u1_r2, 32, 4);
+        run3r2("render3_f32_u1_r2", render3_f32_u1_r2, 64, 1);
+        run3r2h("render3_f16_u2_r2", render3_f16_u2_r2, 32, 2);
         run3b("render3_blend_f32_u2", render3_blend_f32_u2, 32, 4);
         run3bh("render3_blend_f16_u2", render3_blend_f16_u2, 32, 4);
     } else {
         printf("| kernel | block | size | ms 1 launch | ms back-to-back | GB/s | %% of 3.35 TB/s | max diff vs v1 |\n|---|---|---|---|---|---|---|---|\n");
         report("v1 render_f32 (precise)", 128, 2, timeit([&] { launch_old(render_f32, 128, 2); }), mb, 0);
         report("v1 render_f32 (precise)", 64, 4, timeit([&] { launch_old(render_f32, 64, 4); }), mb, 0);
-        for (auto bs : std::vector<std::pair<int, int>>{{32, 2}, {32, 4}, {64, 2}, {32, 8}, {128, 1}}) {
+        for (auto bs : std::vector<std::pair<int, int>>{{32, 4}, {64, 2}}) {
             run3("render3_f32_u1", render3_f32_u1, bs.first, bs.second);
-            run3("render3_f32_u2", render3_f32_u2, bs.first, bs.second);
-            run3h("render3_f16_u1", render3_f16_u1, bs.first, bs.second);
             run3h("render3_f16_u2", render3_f16_u2, bs.first, bs.second);
             run3b("render3_blend_f32_u1", render3_blend_f32_u1, bs.first, bs.second);
-            run3b("render3_blend_f32_u2", render3_blend_f32_u2, bs.first, bs.second);
-            run3bh("render3_blend_f16_u1", render3_blend_f16_u1, bs.first, bs.second);
-            run3bh("render3_blend_f16_u2", render3_blend_f16_u2, bs.first, bs.second);
         }
-        for (auto bs : std::vector<std::pair<int, int>>{{32, 4}, {64, 2}}) {
-            run3("render3_f32_u1 capped 64 regs", render3_f32_u1_c8, bs.first, bs.second);
-            run3("render3_f32_u1 capped 51 regs", render3_f32_u1_c10, bs.first, bs.second);
-            run3("render3_f32_u1 capped 42 regs", render3_f32_u1_c12, bs.first, bs.second);
-            run3h("render3_f16_u2 capped 51 regs", render3_f16_u2_c10, bs.first, bs.second);
+        for (auto bs : std::vector<std::pair<int, int>>{{32, 1}, {32, 2}, {64, 1}, {32, 4}, {64, 2}, {128, 1}}) {
+            run3r2("render3_f32_u1_r2 (2 rows/thread)", render3_f32_u1_r2, bs.first, bs.second);
+            run3r2h("render3_f16_u1_r2 (2 rows/thread)", render3_f16_u1_r2, bs.first, bs.second);
+            run3r2h("render3_f16_u2_r2 (2 rows/thread)", render3_f16_u2_r2, bs.first, bs.second);
         }
         {   // originals for blend / f16
             dim3 b(128, 2), g((W + 127) / 128, (H + 1) / 2);
@@ -312,7 +334,7 @@ static void scene(int W, int H, int D, int hard) {
             report("v1 render_f16 (original)", 128, 2, timeit([&] { render_f16<<<g, b>>>((const uint2*) mpih, D, H, W, H, W, r, a, d); }), mb / 2, 0);
         }
         // texture paths (layered cuArray, block-linear)
-        for (int hwf = 0; hwf < 1; hwf++) {
+        for (int hwf = 0; hwf < 0; hwf++) {
             cudaArray_t arr; cudaChannelFormatDesc desc = cudaCreateChannelDesc<float4>();
             CK(cudaMalloc3DArray(&arr, &desc, make_cudaExtent(W, H, D), cudaArrayLayered));
             cudaMemcpy3DParms p = {}; p.srcPtr = make_cudaPitchedPtr(mpi, W * 16, W, H); p.dstArray = arr; p.extent = make_cudaExtent(W, H, D); p.kind = cudaMemcpyDeviceToDevice;
@@ -336,7 +358,7 @@ static void scene(int W, int H, int D, int hard) {
             cudaMemcpy3DParms p = {}; p.srcPtr = make_cudaPitchedPtr(mpih, W * 8, W, H); p.dstArray = arr; p.extent = make_cudaExtent(W, H, D); p.kind = cudaMemcpyDeviceToDevice;
             CK(cudaMemcpy3D(&p));
             cudaResourceDesc rd = {}; rd.resType = cudaResourceTypeArray; rd.res.array.array = arr;
-            for (int hwf = 0; hwf < 2; hwf++) {
+            for (int hwf = 1; hwf < 2; hwf++) {
                 cudaTextureDesc td = {}; td.addressMode[0] = td.addressMode[1] = cudaAddressModeBorder; td.filterMode = hwf ? cudaFilterModeLinear : cudaFilterModePoint;
                 td.readMode = cudaReadModeElementType; td.normalizedCoords = 0;
                 cudaTextureObject_t tex; CK(cudaCreateTextureObject(&tex, &rd, &td, nullptr));
@@ -384,13 +406,13 @@ static void scene(int W, int H, int D, int hard) {
         auto pack = [&] { psv_pack<<<(unsigned) std::min<size_t>((tot / 3 + 255) / 256, 16384), 256>>>(img, dmeta, V, packed, (long long) (tot / 3)); };
         if (PROF) {
                 pack(); CK(cudaDeviceSynchronize());
-            plane_sweep3<<<dim3((W + 31) / 32, (H + 3) / 4, V * ((D + 31) / 32)), dim3(32, 4), 4 * 1536>>>(packed, dmeta, V, D, H, W, rel, po);
+            plane_sweep3<<<dim3((W + 127) / 128, H, V * ((D + 31) / 32)), dim3(128, 1), 4 * 1536>>>(packed, dmeta, V, D, H, W, rel, po);
             CK(cudaDeviceSynchronize());
             printf("psv3 released=%d: max diff vs v1 %.2e\n", rel, maxdiff(po, pr, vol));
             return;
         }
         if (!hard && rel == 1) report("v1 plane_sweep (bytes written)", 32, 8, timeit(old), vol * 4.0, 0);
-        for (auto bs : std::vector<std::pair<int, int>>{{32, 4}, {64, 2}, {32, 2}, {128, 1}, {32, 8}}) {
+        for (auto bs : std::vector<std::pair<int, int>>{{32, 4}, {128, 1}, {256, 1}, {512, 1}, {128, 2}}) {
             if (hard && bs.first != 32) continue;
             dim3 b(bs.first, bs.second), g((W + bs.first - 1) / bs.first, (H + bs.second - 1) / bs.second, V * ((D + 31) / 32));
             int sm = (bs.first * bs.second / 32) * 1536;

@@ -308,20 +308,24 @@ __device__ __forceinline__ float4 fetch(const P& p, int base, const Tap& t, int 
 // out of line (rare path): keeps the fast loop's register count low
 __device__ __noinline__ Tap tap_exact(const double* m, float px, float py, int mw, int mh) { return tap(m, px, py, mw, mh); }
 
-// One thread per output pixel, planes front to back in chunks of 32 (lane k of a warp sets up plane k of the
-// chunk). Dynamic shared memory: 1536 B per warp. U: unrolling of the plane loop.
-template <int U, class P>
+// One thread per output pixel (R = 2: two vertically adjacent pixels, blockDim.x >= 32), planes front to back in
+// chunks of 32 (lane k of a warp sets up plane k of the chunk). Dynamic shared memory: 1536 B per warp.
+// U: unrolling of the plane loop. R = 2 keeps 8 independent loads per plane in flight per thread (the second row is
+// anchored at dy = 1 of the same warp anchor): faster for large outputs, slower where the grid no longer fills
+// the GPU (lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md).
+template <int U, int R, class P>
 __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int h, int w,
                                         float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
     extern __shared__ float4 s_coef[];
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    bool inside = x < w && y < h;
-    if (__all_sync(0xffffffffu, !inside)) return;
+    int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
+    bool in0 = x < w && y < h, in1 = R == 2 && x < w && y + 1 < h;
+    if (__all_sync(0xffffffffu, !in0)) return;
     int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
     Warp W;
+    if (R == 2) { W.ya = y; W.dy = 0.f; W.dy0 = 0; W.dy1 = 1; }   // a warp is 32 pixels of rows y, y + 1
     float4* sc = s_coef + 96 * (tid >> 5);
     int plane = mh * mw;
-    Acc A;
+    Acc A, B;
     for (int c0 = D - 1; c0 >= 0; c0 -= 32) {
         int n = min(32, c0 + 1);
         __syncwarp();
@@ -331,37 +335,50 @@ __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int
         if (!bad) {
 #pragma unroll U
             for (int k = 0; k < n; k++) {
-                float qz;
+                float qz, iv = sc[3 * k + 2].w;
+                int base = (c0 - k) * plane;
                 Tap t = tap3(sc + 3 * k, W.dx, W.dy, mw, mh, qz);
-                A.over(fetch(src, (c0 - k) * plane, t, mw), sc[3 * k + 2].w);
+                if (R == 2) {
+                    Tap t2 = tap3(sc + 3 * k, W.dx, 1.f, mw, mh, qz);
+                    float4 c1 = fetch(src, base, t, mw), c2 = fetch(src, base, t2, mw);
+                    A.over(c1, iv);
+                    B.over(c2, iv);
+                } else {
+                    A.over(fetch(src, base, t, mw), iv);
+                }
             }
         } else {   // exact taps (double-precision positions, as render_*) for this chunk
             float px = x + 0.5f, py = y + 0.5f;
             for (int k = 0; k < n; k++) {
                 int i = c0 - k;
-                Tap t = tap_exact(c_hom + 9 * i, px, py, mw, mh);
-                A.over(fetch(src, i * plane, t, mw), c_invd[i]);
+                A.over(fetch(src, i * plane, tap_exact(c_hom + 9 * i, px, py, mw, mh), mw), c_invd[i]);
+                if (R == 2) B.over(fetch(src, i * plane, tap_exact(c_hom + 9 * i, px, py + 1.f, mw, mh), mw), c_invd[i]);
             }
         }
     }
-    if (!inside) return;
     size_t hw = (size_t) h * w, o = (size_t) y * w + x;
-    rgb[o] = A.r; rgb[hw + o] = A.g; rgb[2 * hw + o] = A.b; acc[o] = A.a; disp[o] = A.d;
+    if (in0) { rgb[o] = A.r; rgb[hw + o] = A.g; rgb[2 * hw + o] = A.b; acc[o] = A.a; disp[o] = A.d; }
+    o += w;
+    if (in1) { rgb[o] = B.r; rgb[hw + o] = B.g; rgb[2 * hw + o] = B.b; acc[o] = B.a; disp[o] = B.d; }
 }
 
-// kernels render3_<source>_u<U>: blocks of a multiple of 32 threads, (blockDim.x * blockDim.y / 32) * 1536 B of
-// dynamic shared memory, D * mh * mw < 2^31
+// kernels render3_<source>_u<U>[_r2]: blocks of a multiple of 32 threads (_r2: blockDim.x a multiple of 32, grid y
+// = ceil(h / (2 blockDim.y))), (blockDim.x * blockDim.y / 32) * 1536 B of dynamic shared memory, D * mh * mw < 2^31
 #define V3(U) \
 extern "C" __global__ void render3_f32_u##U(const float4* __restrict__ mpi, DIMS, OUT) { \
-    render3<U>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_f16_u##U(const uint2* __restrict__ mpi, DIMS, OUT) { \
-    render3<U>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_blend_f32_u##U(const float4* __restrict__ fg, const float4* __restrict__ bg, \
                                             const float* __restrict__ mask, DIMS, OUT) { \
-    render3<U>(PBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1>(PBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_blend_f16_u##U(const uint2* __restrict__ fg, const uint2* __restrict__ bg, \
                                             const __half* __restrict__ mask, DIMS, OUT) { \
-    render3<U>(PBlendF16{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); }
+    render3<U, 1>(PBlendF16{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render3_f32_u##U##_r2(const float4* __restrict__ mpi, DIMS, OUT) { \
+    render3<U, 2>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render3_f16_u##U##_r2(const uint2* __restrict__ mpi, DIMS, OUT) { \
+    render3<U, 2>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
 V3(1)
 V3(2)
 

@@ -150,7 +150,7 @@ public final class GpuBenchmark {
             rows.add(new Row("cuda f32 mask-blended, DEFAULT (auto)", w, h, planes, ms, blend.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
             ms = time(gpu, iters, () -> gpu.setView(blendH, tgt), () -> gpu.launch(blendH, t));
             rows.add(new Row("cuda f16 mask-blended, DEFAULT (auto)", w, h, planes, ms, blendH.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), wantBlend)));
-            gpu.kernel(CudaRenderer.Kernel.ORIGINAL, 1).blockShape(128, 2);
+            gpu.kernel(CudaRenderer.Kernel.ORIGINAL, 1, 1).blockShape(128, 2);
             ms = time(gpu, iters, () -> gpu.setView(res, tgt), () -> gpu.launch(res, t));
             rows.add(new Row("cuda f32 plain, ORIGINAL kernel, block 128x2", w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
             ms = time(gpu, iters, () -> gpu.setView(half, tgt), () -> gpu.launch(half, t));
@@ -158,8 +158,8 @@ public final class GpuBenchmark {
             ms = time(gpu, iters, () -> gpu.setView(blend, tgt), () -> gpu.launch(blend, t));
             rows.add(new Row("cuda f32 mask-blended, ORIGINAL kernel, block 128x2", w, h, planes, ms, blend.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
             for (int u : new int[]{1, 2}) {
-                for (int[] b : new int[][]{{32, 2}, {32, 4}, {64, 2}, {32, 8}, {64, 4}}) {
-                    gpu.kernel(CudaRenderer.Kernel.ANCHORED, u).blockShape(b[0], b[1]);
+                for (int[] b : new int[][]{{32, 2}, {32, 4}, {64, 2}, {32, 8}}) {
+                    gpu.kernel(CudaRenderer.Kernel.ANCHORED, u, 1).blockShape(b[0], b[1]);
                     String v = ", ANCHORED u" + u + ", block " + b[0] + "x" + b[1];
                     ms = time(gpu, iters, () -> gpu.setView(res, tgt), () -> gpu.launch(res, t));
                     rows.add(new Row("cuda f32 plain" + v, w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
@@ -169,6 +169,13 @@ public final class GpuBenchmark {
                     rows.add(new Row("cuda f32 mask-blended" + v, w, h, planes, ms, blend.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
                     ms = time(gpu, iters, () -> gpu.setView(blendH, tgt), () -> gpu.launch(blendH, t));
                     rows.add(new Row("cuda f16 mask-blended" + v, w, h, planes, ms, blendH.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), wantBlend)));
+                    // two rows per thread (plain MPIs only)
+                    gpu.kernel(CudaRenderer.Kernel.ANCHORED, u, 2);
+                    v = ", ANCHORED u" + u + " 2 rows/thread, block " + b[0] + "x" + b[1];
+                    ms = time(gpu, iters, () -> gpu.setView(res, tgt), () -> gpu.launch(res, t));
+                    rows.add(new Row("cuda f32 plain" + v, w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
+                    ms = time(gpu, iters, () -> gpu.setView(half, tgt), () -> gpu.launch(half, t));
+                    rows.add(new Row("cuda f16 storage" + v, w, h, planes, ms, half.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), want)));
                 }
             }
             gpu.auto();

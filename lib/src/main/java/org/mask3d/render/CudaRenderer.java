@@ -66,7 +66,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     /** Block shape when auto-selection is off and none was set. */
     public static final int[] DEFAULT_BLOCK = {32, 4};
     private Kernel kernel = Kernel.ANCHORED;
-    private int unroll = 1;
+    private int unroll = 1, rows = 1;
     private int blockX = DEFAULT_BLOCK[0], blockY = DEFAULT_BLOCK[1];
     /** Per launch: the kernel, unrolling and block measured fastest on the H100 for the data kind (see {@link #auto}). */
     private boolean auto = true;
@@ -173,12 +173,16 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
 
     /**
      * The render kernels to launch (turns auto-selection off): {@link Kernel#ANCHORED} with the plane loop unrolled
-     * {@code unroll} (1 or 2) times, or {@link Kernel#ORIGINAL} ({@code unroll} ignored). Same results to ~1e-6.
+     * {@code unroll} (1 or 2) times and {@code rows} (1 or 2) vertically adjacent pixels per thread (2: plain MPIs
+     * with blocks at least 32 wide; otherwise 1 is used), or {@link Kernel#ORIGINAL} (unroll and rows ignored).
+     * Same results to ~1e-6.
      */
-    public CudaRenderer kernel(Kernel k, int unroll) {
+    public CudaRenderer kernel(Kernel k, int unroll, int rows) {
         if (unroll != 1 && unroll != 2) throw new IllegalArgumentException("unroll must be 1 or 2, got " + unroll);
+        if (rows != 1 && rows != 2) throw new IllegalArgumentException("rows must be 1 or 2, got " + rows);
         kernel = k;
         this.unroll = unroll;
+        this.rows = rows;
         auto = false;
         return this;
     }
@@ -346,14 +350,17 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
 
     /**
      * Chooses kernel and block per launch (the default; {@link #kernel} or {@link #blockShape} turn it off), from
-     * lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: {@link Kernel#ANCHORED} with 32x4 blocks, the plane loop
-     * unrolled twice except for plain float32 MPIs (once); {@link Kernel#ORIGINAL} at 128x2 for MPIs of 2^31
-     * texels or more (the anchored kernels index texels with 32-bit integers).
+     * lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: {@link Kernel#ANCHORED} with 32x4 blocks; the plane loop
+     * unrolled once for float32 and twice for float16 storage; plain MPIs rendered to 1 Mpixel or more with two
+     * rows per thread (1920x1080: 0.445 against 0.48 ms; 640x360: 0.072 against 0.059 ms, where one row fills the
+     * GPU better). {@link Kernel#ORIGINAL} at 128x2 for MPIs of 2^31 texels or more (the anchored kernels index
+     * texels with 32-bit integers).
      */
     public CudaRenderer auto() {
         auto = true;
         kernel = Kernel.ANCHORED;
         unroll = 1;
+        rows = 1;
         blockX = DEFAULT_BLOCK[0];
         blockY = DEFAULT_BLOCK[1];
         return this;
@@ -374,25 +381,33 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             args.add(Pointer.to(r.mask));
         }
         Kernel k = kernel;
-        int u = unroll, bx = blockX, by = blockY;
-        boolean small = (long) r.planes * r.height * r.width < Integer.MAX_VALUE;
+        int u = unroll, py = rows, bx = blockX, by = blockY;
         if (auto) {
             k = Kernel.ANCHORED;
-            u = r.kind == Kind.MPI && !r.half ? 1 : 2;
+            u = r.half ? 2 : 1;
+            py = r.kind == Kind.MPI && (long) t.width * t.height >= 1_000_000 ? 2 : 1;
             bx = 32;
             by = 4;
         }
-        if (!small) {   // 32-bit texel indices do not reach
+        if ((long) r.planes * r.height * r.width >= Integer.MAX_VALUE) {   // 32-bit texel indices do not reach
             k = Kernel.ORIGINAL;
             if (auto) { bx = 128; by = 2; }
         }
-        String fn = k == Kernel.ANCHORED ? "render3_" + src + "_u" + u : "render_" + src;
+        if (r.kind != Kind.MPI || bx % 32 != 0) py = 1;
+        String fn = k == Kernel.ANCHORED ? "render3_" + src + "_u" + u + (py == 2 ? "_r2" : "") : "render_" + src;
+        if (k == Kernel.ORIGINAL) py = 1;
         int shared = k == Kernel.ANCHORED ? bx * by / 32 * 1536 : 0;
+        CUfunction f = function(fn);
+        int[] max = new int[1];
+        cuFuncGetAttribute(max, jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, f);
+        if (bx * by > max[0]) {
+            throw new IllegalArgumentException("block " + bx + "x" + by + " exceeds the " + max[0] + " threads " + fn + " can run per block");
+        }
         for (int v : new int[]{r.planes, r.height, r.width, t.height, t.width}) args.add(Pointer.to(new int[]{v}));
         args.add(Pointer.to(t.rgb));
         args.add(Pointer.to(t.acc));
         args.add(Pointer.to(t.disp));
-        cuLaunchKernel(function(fn), (t.width + bx - 1) / bx, (t.height + by - 1) / by, 1,
+        cuLaunchKernel(f, (t.width + bx - 1) / bx, (t.height + by * py - 1) / (by * py), 1,
                 bx, by, 1, shared, null, Pointer.to(args.toArray(new Pointer[0])), null);
     }
 
@@ -494,7 +509,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
 
         /**
          * Launches the kernels with the constants already in place (for timing repeated builds): psv_pack (the
-         * images to float4 texels holding colour + 1), then plane_sweep3 (32x4 blocks, one thread per reference
+         * images to float4 texels holding colour + 1), then plane_sweep3 (128x1 blocks, one thread per reference
          * pixel, view and 32 planes).
          */
         public void launchOnly() {
@@ -502,7 +517,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
                     Pointer.to(new long[]{texels}));
             Pointer p = Pointer.to(Pointer.to(packed), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(new int[]{D}),
                     Pointer.to(new int[]{H}), Pointer.to(new int[]{W}), Pointer.to(new int[]{released ? 1 : 0}), Pointer.to(out));
-            int bx = 32, by = 4;
+            int bx = 128, by = 1;
             cuLaunchKernel(function("plane_sweep3"), (W + bx - 1) / bx, (H + by - 1) / by, V * ((D + 31) / 32), bx, by, 1,
                     bx * by / 32 * 1536, null, p, null);
         }

@@ -92,9 +92,16 @@ class CudaRendererGpuTest {
         Camera v = shifted(ref, 0.04, 0.01, 0, 0.03);
         Rendering want = CPU.render(mpi, v);
         try (CudaRenderer.Resident res = gpu.upload(mpi)) {
-            for (int[] b : new int[][]{{32, 8}, {16, 16}, {8, 8}, {64, 4}, {128, 1}, {32, 1}, {1024, 1}}) {
+            for (int[] b : new int[][]{{32, 8}, {16, 16}, {8, 8}, {64, 4}, {128, 1}, {32, 1}, {512, 1}}) {
                 gpu.blockShape(b[0], b[1]);
                 assertTrue(maxErr(gpu.render(res, v), want) <= 1e-5, "block " + Arrays.toString(b));
+            }
+            // more threads than the kernel's registers allow: a clear IllegalArgumentException, or a correct render
+            try {
+                gpu.blockShape(1024, 1);
+                assertTrue(maxErr(gpu.render(res, v), want) <= 1e-5, "block 1024x1");
+            } catch (IllegalArgumentException e) {
+                System.out.println("block 1024x1 refused: " + e.getMessage());
             }
         } finally {
             gpu.auto();
@@ -111,10 +118,11 @@ class CudaRendererGpuTest {
         Camera v = shifted(ref, 0.04, 0.01, 0.02, 0.03);
         Rendering want = CPU.render(mpi, v), wantBlend = CPU.render(Mpi.blend(mpi, bg, mask), v);
         try (CudaRenderer.Resident res = gpu.upload(mpi); CudaRenderer.Resident bl = gpu.uploadBlend(mpi, bg, mask, false)) {
-            for (Object[] k : new Object[][]{{CudaRenderer.Kernel.ANCHORED, 1}, {CudaRenderer.Kernel.ANCHORED, 2}, {CudaRenderer.Kernel.ORIGINAL, 1}}) {
-                for (int[] b : new int[][]{{64, 4}, {32, 3}, {128, 2}, {32, 4}, {8, 4}}) {
-                    gpu.kernel((CudaRenderer.Kernel) k[0], (Integer) k[1]).blockShape(b[0], b[1]);
-                    String what = k[0] + " unroll " + k[1] + " block " + Arrays.toString(b);
+            for (Object[] k : new Object[][]{{CudaRenderer.Kernel.ANCHORED, 1, 1}, {CudaRenderer.Kernel.ANCHORED, 2, 1},
+                    {CudaRenderer.Kernel.ANCHORED, 1, 2}, {CudaRenderer.Kernel.ANCHORED, 2, 2}, {CudaRenderer.Kernel.ORIGINAL, 1, 1}}) {
+                for (int[] b : new int[][]{{64, 4}, {32, 3}, {128, 2}, {32, 4}, {8, 4}, {32, 1}}) {
+                    gpu.kernel((CudaRenderer.Kernel) k[0], (Integer) k[1], (Integer) k[2]).blockShape(b[0], b[1]);
+                    String what = k[0] + " unroll " + k[1] + " rows " + k[2] + " block " + Arrays.toString(b);
                     double e = maxErr(gpu.render(res, v), want), eb = maxErr(gpu.render(bl, v), wantBlend);
                     System.out.printf("%s: max |gpu - cpu| = %.2e, blended %.2e%n", what, e, eb);
                     assertTrue(e <= 1e-5, what);
@@ -141,10 +149,17 @@ class CudaRendererGpuTest {
                     shifted(ref, 0.5, 0.3, 0.8, 1.2)};
             try (CudaRenderer.Resident res = gpu.upload(mpi)) {
                 for (Camera v : views) {
-                    double e = maxErr(gpu.render(res, v), CPU.render(mpi, v));
-                    System.out.printf("anchored, %d planes, view %dx%d f=%.0f: max |gpu - cpu| = %.2e%n", d, v.width(), v.height(), v.fx(), e);
-                    assertTrue(e <= 1e-5, "max error " + e);
+                    Rendering want = CPU.render(mpi, v);
+                    for (int rows = 1; rows <= 2; rows++) {
+                        gpu.kernel(CudaRenderer.Kernel.ANCHORED, 1, rows).blockShape(32, 4);
+                        double e = maxErr(gpu.render(res, v), want);
+                        System.out.printf("anchored, %d planes, %d row(s) per thread, view %dx%d f=%.0f: max |gpu - cpu| = %.2e%n", d, rows,
+                                v.width(), v.height(), v.fx(), e);
+                        assertTrue(e <= 1e-5, "max error " + e);
+                    }
                 }
+            } finally {
+                gpu.auto();
             }
         }
     }
@@ -158,7 +173,7 @@ class CudaRendererGpuTest {
         Rendering want = CPU.render(mpi, v);
         try (CudaRenderer.Resident res = gpu.upload(mpi); CudaRenderer.Resident half = gpu.upload(mpi, true)) {
             double f32 = maxErr(gpu.render(res, v), want), h16 = maxErr(gpu.render(half, v), want);
-            gpu.kernel(CudaRenderer.Kernel.ORIGINAL, 1);
+            gpu.kernel(CudaRenderer.Kernel.ORIGINAL, 1, 1);
             double h16o = maxErr(gpu.render(half, v), want);
             System.out.printf("640x360x32: f32 %.2e, f16 storage %.2e (original kernel %.2e) vs CPU float32%n", f32, h16, h16o);
             assertTrue(f32 <= 1e-5, "f32 " + f32);
