@@ -308,7 +308,7 @@ __device__ __forceinline__ float4 fetch(const P& p, int base, const Tap& t, int 
 // out of line (rare path): keeps the fast loop's register count low
 __device__ __noinline__ Tap tap_exact(const double* m, float px, float py, int mw, int mh) { return tap(m, px, py, mw, mh); }
 
-// One thread per output pixel (R = 2: two vertically adjacent pixels, blockDim.x >= 32), planes front to back in
+// One thread per output pixel (R > 1: R vertically adjacent pixels, blockDim.x >= 32), planes front to back in
 // chunks of 32 (lane k of a warp sets up plane k of the chunk). Dynamic shared memory: 1536 B per warp.
 // U: unrolling of the plane loop. R = 2 keeps 8 independent loads per plane in flight per thread (the second row is
 // anchored at dy = 1 of the same warp anchor): faster for large outputs, slower where the grid no longer fills
@@ -318,14 +318,13 @@ __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int
                                         float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
     extern __shared__ float4 s_coef[];
     int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
-    bool in0 = x < w && y < h, in1 = R == 2 && x < w && y + 1 < h;
-    if (__all_sync(0xffffffffu, !in0)) return;
+    if (__all_sync(0xffffffffu, !(x < w && y < h))) return;
     int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
     Warp W;
-    if (R == 2) { W.ya = y; W.dy = 0.f; W.dy0 = 0; W.dy1 = 1; }   // a warp is 32 pixels of rows y, y + 1
+    if (R > 1) { W.ya = y; W.dy = 0.f; W.dy0 = 0; W.dy1 = R - 1; }   // a warp is 32 pixels of rows y .. y + R - 1
     float4* sc = s_coef + 96 * (tid >> 5);
     int plane = mh * mw;
-    Acc A, B;
+    Acc A[R];
     for (int c0 = D - 1; c0 >= 0; c0 -= 32) {
         int n = min(32, c0 + 1);
         __syncwarp();
@@ -337,29 +336,29 @@ __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int
             for (int k = 0; k < n; k++) {
                 float qz, iv = sc[3 * k + 2].w;
                 int base = (c0 - k) * plane;
-                Tap t = tap3(sc + 3 * k, W.dx, W.dy, mw, mh, qz);
-                if (R == 2) {
-                    Tap t2 = tap3(sc + 3 * k, W.dx, 1.f, mw, mh, qz);
-                    float4 c1 = fetch(src, base, t, mw), c2 = fetch(src, base, t2, mw);
-                    A.over(c1, iv);
-                    B.over(c2, iv);
-                } else {
-                    A.over(fetch(src, base, t, mw), iv);
-                }
+                float4 c[R];
+#pragma unroll
+                for (int j = 0; j < R; j++) c[j] = fetch(src, base, tap3(sc + 3 * k, W.dx, R > 1 ? (float) j : W.dy, mw, mh, qz), mw);
+#pragma unroll
+                for (int j = 0; j < R; j++) A[j].over(c[j], iv);
             }
         } else {   // exact taps (double-precision positions, as render_*) for this chunk
             float px = x + 0.5f, py = y + 0.5f;
             for (int k = 0; k < n; k++) {
                 int i = c0 - k;
-                A.over(fetch(src, i * plane, tap_exact(c_hom + 9 * i, px, py, mw, mh), mw), c_invd[i]);
-                if (R == 2) B.over(fetch(src, i * plane, tap_exact(c_hom + 9 * i, px, py + 1.f, mw, mh), mw), c_invd[i]);
+#pragma unroll
+                for (int j = 0; j < R; j++) A[j].over(fetch(src, i * plane, tap_exact(c_hom + 9 * i, px, py + j, mw, mh), mw), c_invd[i]);
             }
         }
     }
-    size_t hw = (size_t) h * w, o = (size_t) y * w + x;
-    if (in0) { rgb[o] = A.r; rgb[hw + o] = A.g; rgb[2 * hw + o] = A.b; acc[o] = A.a; disp[o] = A.d; }
-    o += w;
-    if (in1) { rgb[o] = B.r; rgb[hw + o] = B.g; rgb[2 * hw + o] = B.b; acc[o] = B.a; disp[o] = B.d; }
+    size_t hw = (size_t) h * w;
+#pragma unroll
+    for (int j = 0; j < R; j++) {
+        if (x < w && y + j < h) {
+            size_t o = (size_t) (y + j) * w + x;
+            rgb[o] = A[j].r; rgb[hw + o] = A[j].g; rgb[2 * hw + o] = A[j].b; acc[o] = A[j].a; disp[o] = A[j].d;
+        }
+    }
 }
 
 // kernels render3_<source>_u<U>[_r2]: blocks of a multiple of 32 threads (_r2: blockDim.x a multiple of 32, grid y
@@ -382,9 +381,10 @@ extern "C" __global__ void render3_f16_u##U##_r2(const uint2* __restrict__ mpi, 
 V3(1)
 V3(2)
 
-// plane sweep v3: source images packed once as float4 (r+1, g+1, b+1, 0) (psv_pack); one thread per reference pixel
-// of one view and up to 32 planes (grid z = V * ceil(D / 32)); anchored positions as render3 (exact double path for
-// flagged chunks); 4 float4 taps; three coalesced stores per voxel.
+// plane sweep v3: source images packed once as float4 (r+1, g+1, b+1, 0) (psv_pack); one thread per two vertically
+// adjacent reference pixels (R = 2) of one view and up to 32 planes (grid z = V * ceil(D / 32), grid y =
+// ceil(H / (2 blockDim.y)), blockDim.x a multiple of 32); anchored positions as render3 (exact double path for
+// flagged chunks); 4 float4 taps and three coalesced streaming stores per voxel.
 extern "C" __global__ void psv_pack(const float* __restrict__ images, const int* __restrict__ meta, int V,
                                     float4* __restrict__ packed, long long total) {
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < total; i += (long long) gridDim.x * blockDim.x) {
@@ -417,16 +417,16 @@ __device__ __noinline__ Tap tap_psv(const double* m, double px, double py, doubl
     return t;
 }
 
-template <bool STREAM, int U>
+template <bool STREAM, int U, int R>
 __device__ __forceinline__ void psv3(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
                                      int H, int W, int released, float* __restrict__ out) {
     extern __shared__ float4 s_coef[];
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    bool inside = x < W && y < H;
-    if (__all_sync(0xffffffffu, !inside)) return;
+    int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
+    if (__all_sync(0xffffffffu, !(x < W && y < H))) return;
     int nchunk = (D + 31) / 32, v = blockIdx.z / nchunk, d0 = (blockIdx.z - v * nchunk) * 32;
     int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
     Warp Wp;
+    if (R > 1) { Wp.ya = y; Wp.dy = 0.f; Wp.dy0 = 0; Wp.dy1 = R - 1; }
     float4* sc = s_coef + 96 * (tid >> 5);
     int off4 = __ldg(meta + 3 * v) / 3, sw = __ldg(meta + 3 * v + 1), sh = __ldg(meta + 3 * v + 2);
     double scx = released ? (sw - 1.0) / sw : 1.0, scy = released ? (sh - 1.0) / sh : 1.0, ox = released ? 0.0 : 0.5;
@@ -443,31 +443,32 @@ __device__ __forceinline__ void psv3(const float4* __restrict__ packed, const in
     PF32 im{packed + off4};   // sw * sh < 2^31
     size_t plane = (size_t) H * W, chan = (size_t) D * plane;
     float* o = out + (size_t) (3 * v) * chan + (size_t) d0 * plane + (size_t) y * W + x;
-    if (!bad) {
 #pragma unroll U
-        for (int k = 0; k < n; k++) {
-            float qz;
-            Tap t = tap3(sc + 3 * k, Wp.dx, Wp.dy, sw, sh, qz);
-            if (!(qz > 0.f)) { t.w00 = t.w01 = t.w10 = t.w11 = 0.f; }
-            float4 c = fetch(im, 0, t, sw);
-            if (inside) {
-                float* p = o + (size_t) k * plane;
-                if (STREAM) { __stcs(p, c.x - 1.f); __stcs(p + chan, c.y - 1.f); __stcs(p + 2 * chan, c.z - 1.f); }
-                else { p[0] = c.x - 1.f; p[chan] = c.y - 1.f; p[2 * chan] = c.z - 1.f; }
+    for (int k = 0; k < n; k++) {
+        float4 c[R];
+#pragma unroll
+        for (int j = 0; j < R; j++) {
+            Tap t;
+            if (!bad) {
+                float qz;
+                t = tap3(sc + 3 * k, Wp.dx, R > 1 ? (float) j : Wp.dy, sw, sh, qz);
+                if (!(qz > 0.f)) { t.w00 = t.w01 = t.w10 = t.w11 = 0.f; }
+            } else {
+                t = tap_psv(c_psv + 12 * (v * D + d0 + k), x + 0.5, y + j + 0.5, scx, scy, ox, sw, sh);
             }
+            c[j] = fetch(im, 0, t, sw);
         }
-    } else {
-        for (int k = 0; k < n; k++) {
-            Tap t = tap_psv(c_psv + 12 * (v * D + d0 + k), x + 0.5, y + 0.5, scx, scy, ox, sw, sh);
-            float4 c = fetch(im, 0, t, sw);
-            if (inside) {
-                float* p = o + (size_t) k * plane;
-                p[0] = c.x - 1.f; p[chan] = c.y - 1.f; p[2 * chan] = c.z - 1.f;
+#pragma unroll
+        for (int j = 0; j < R; j++) {
+            if (x < W && y + j < H) {
+                float* p = o + (size_t) k * plane + (size_t) j * W;
+                if (STREAM) { __stcs(p, c[j].x - 1.f); __stcs(p + chan, c[j].y - 1.f); __stcs(p + 2 * chan, c[j].z - 1.f); }
+                else { p[0] = c[j].x - 1.f; p[chan] = c[j].y - 1.f; p[2 * chan] = c[j].z - 1.f; }
             }
         }
     }
 }
 extern "C" __global__ void plane_sweep3(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
                                         int H, int W, int released, float* __restrict__ out) {
-    psv3<true, 2>(packed, meta, V, D, H, W, released, out);
+    psv3<true, 1, 2>(packed, meta, V, D, H, W, released, out);
 }

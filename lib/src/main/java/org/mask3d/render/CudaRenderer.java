@@ -509,16 +509,16 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
 
         /**
          * Launches the kernels with the constants already in place (for timing repeated builds): psv_pack (the
-         * images to float4 texels holding colour + 1), then plane_sweep3 (128x1 blocks, one thread per reference
-         * pixel, view and 32 planes).
+         * images to float4 texels holding colour + 1), then plane_sweep3 (128x1 blocks, one thread per two
+         * reference pixels of a column, one view and 32 planes).
          */
         public void launchOnly() {
             launch1d("psv_pack", texels, Pointer.to(img), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(packed),
                     Pointer.to(new long[]{texels}));
             Pointer p = Pointer.to(Pointer.to(packed), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(new int[]{D}),
                     Pointer.to(new int[]{H}), Pointer.to(new int[]{W}), Pointer.to(new int[]{released ? 1 : 0}), Pointer.to(out));
-            int bx = 128, by = 1;
-            cuLaunchKernel(function("plane_sweep3"), (W + bx - 1) / bx, (H + by - 1) / by, V * ((D + 31) / 32), bx, by, 1,
+            int bx = 128, by = 1;   // two rows per thread
+            cuLaunchKernel(function("plane_sweep3"), (W + bx - 1) / bx, (H + 2 * by - 1) / (2 * by), V * ((D + 31) / 32), bx, by, 1,
                     bx * by / 32 * 1536, null, p, null);
         }
 
