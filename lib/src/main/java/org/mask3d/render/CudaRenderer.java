@@ -350,11 +350,12 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
 
     /**
      * Chooses kernel and block per launch (the default; {@link #kernel} or {@link #blockShape} turn it off), from
-     * lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: {@link Kernel#ANCHORED} with 32x4 blocks; the plane loop
-     * unrolled once for float32 and twice for float16 storage; plain MPIs rendered to 1 Mpixel or more with two
-     * rows per thread (1920x1080: 0.445 against 0.48 ms; 640x360: 0.072 against 0.059 ms, where one row fills the
-     * GPU better). {@link Kernel#ORIGINAL} at 128x2 for MPIs of 2^31 texels or more (the anchored kernels index
-     * texels with 32-bit integers).
+     * lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: {@link Kernel#ANCHORED} with 32x4 blocks. Plain MPIs
+     * rendered to 1 Mpixel or more: two rows per thread, plane loop unrolled twice (1920x1080x32 f32: 0.419 ms
+     * against 0.478 with one row); smaller outputs one row per thread (640x360: 0.059 against 0.067-0.073 ms, the
+     * grid fills the GPU better), unrolled once for float32 and twice for float16 storage; mask-blended renders
+     * one row, unrolled once (f32) or twice (f16). {@link Kernel#ORIGINAL} at 128x2 for MPIs of 2^31 texels or more
+     * (the anchored kernels index texels with 32-bit integers).
      */
     public CudaRenderer auto() {
         auto = true;
@@ -384,8 +385,8 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         int u = unroll, py = rows, bx = blockX, by = blockY;
         if (auto) {
             k = Kernel.ANCHORED;
-            u = r.half ? 2 : 1;
             py = r.kind == Kind.MPI && (long) t.width * t.height >= 1_000_000 ? 2 : 1;
+            u = r.half || py == 2 ? 2 : 1;
             bx = 32;
             by = 4;
         }
