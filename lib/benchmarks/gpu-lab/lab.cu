@@ -1,9 +1,15 @@
 // Kernel lab for the CUDA renderer (issue 6): times and cross-checks the kernels of lib/src/main/cuda/mpi_render.cu
-// (and experimental texture-path kernels defined here) in plain CUDA C++, on the same scene as GpuBenchmark, so that
-// variants can be compared and profiled (ncu) in one device call without the Java stack.
-//   nvcc -O3 -arch=sm_90 -o lab lab.cu && ./lab bench   |   ./lab prof (one launch each, for ncu)
-// Reference for every check: the v1 precise kernels (render_f32, plane_sweep), which match CpuRenderer/PlaneSweep to
-// <= 4.2e-7 (lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md).
+// (and experimental variants defined here: register caps, 4 rows per thread, layered-texture paths, the original
+// plane-sweep kernel as reference) in plain CUDA C++, on the same scene as GpuBenchmark, so that variants can be
+// compared and profiled (ncu) in one device call without the Java stack.
+//   nvcc -O3 -arch=sm_90 -std=c++20 -o lab lab.cu     (here: nvcc 13 builds a binary that runs on the device)
+//   ./lab bench   correctness on rotated/zoomed views, then timings (640x360x32, 1920x1080x32; CUDA events,
+//                 median of 30 after 5 warm-ups, one launch and 10 back-to-back)
+//   ./lab check   correctness scenes only;   ./lab prof   one launch of the profiled kernels (run under ncu)
+// On the device: copy the binary (and this file + mpi_render.cu, to rebuild there) into a git-ignored folder of the
+// checkout the device tool sends, name it in `carry`. Reference for every check: the original precise kernels
+// (render_*, plane_sweep below), which match CpuRenderer/PlaneSweep to <= 4.2e-7. Results and what they showed:
+// lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md.
 #include "../../src/main/cuda/mpi_render.cu"
 #include <cstdio>
 #include <cstdlib>
