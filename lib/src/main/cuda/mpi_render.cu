@@ -252,8 +252,10 @@ __device__ __noinline__ bool anchor_coef(const double* g, double off, Warp W, fl
     double qx = fma(g[0], pxa, fma(g[1], pya, g[2]));
     double qy = fma(g[3], pxa, fma(g[4], pya, g[5]));
     double qz = fma(g[6], pxa, fma(g[7], pya, g[8]));
-    double iz = 1.0 / (qz == 0.0 ? 1e-8 : qz);
-    double U = floor(fmin(fmax(qx * iz - off, -1e6), 1e6)), V = floor(fmin(fmax(qy * iz - off, -1e6), 1e6));
+    // the anchor texel only has to be near the sample (the coefficients below are exact for any integer): float
+    float rz = __frcp_rn((float) qz == 0.f ? 1e-8f : (float) qz);
+    float U = floorf(fminf(fmaxf(fmaf((float) qx, rz, (float) -off), -1e6f), 1e6f));
+    float V = floorf(fminf(fmaxf(fmaf((float) qy, rz, (float) -off), -1e6f), 1e6f));
     double uo = U + off, vo = V + off;
     double rx0 = fma(-uo, qz, qx), ax = fma(-uo, g[6], g[0]), bx = fma(-uo, g[7], g[1]);
     double ry0 = fma(-vo, qz, qy), ay = fma(-vo, g[6], g[3]), by = fma(-vo, g[7], g[4]);
@@ -264,8 +266,8 @@ __device__ __noinline__ bool anchor_coef(const double* g, double off, Warp W, fl
     for (int k = 0; k < 4; k++) {   // the warp's corners: the relative position is monotonic along any segment
         double dx = k & 1 ? W.dx1 : W.dx0, dy = k & 2 ? W.dy1 : W.dy0;
         double z = fma(g[7], dy, fma(g[6], dx, qz));
-        double sx = fma(by, dy, fma(ax, dx, rx0)) / z, sy = fma(by, 0.0, fma(ay, dx, fma(by, dy, ry0))) / z;
-        bad |= !(z * qz > 0.0) || !(fabs(sx) < ANCHOR_LIMIT) || !(fabs(sy) < ANCHOR_LIMIT);
+        double nx = fma(bx, dy, fma(ax, dx, rx0)), ny = fma(by, dy, fma(ay, dx, ry0));   // relative position * z
+        bad |= !(z * qz > 0.0) || !(fabs(nx) < ANCHOR_LIMIT * fabs(z)) || !(fabs(ny) < ANCHOR_LIMIT * fabs(z));
     }
     return bad;
 }
