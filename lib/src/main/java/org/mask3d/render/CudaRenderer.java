@@ -350,12 +350,10 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
 
     /**
      * Chooses kernel and block per launch (the default; {@link #kernel} or {@link #blockShape} turn it off), from
-     * lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: {@link Kernel#ANCHORED} with 32x4 blocks. Plain MPIs
-     * rendered to 1 Mpixel or more: two rows per thread, plane loop unrolled twice (1920x1080x32 f32: 0.419 ms
-     * against 0.478 with one row); smaller outputs one row per thread (640x360: 0.059 against 0.067-0.073 ms, the
-     * grid fills the GPU better), unrolled once for float32 and twice for float16 storage; mask-blended renders
-     * one row, unrolled once (f32) or twice (f16). {@link Kernel#ORIGINAL} at 128x2 for MPIs of 2^31 texels or more
-     * (the anchored kernels index texels with 32-bit integers).
+     * lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: {@link Kernel#ANCHORED} with 32x4 blocks; plain MPIs (f32 and
+     * f16) two rows per thread, plane loop not unrolled (1920x1080x32 f32 0.415 ms, 640x360x32 0.056 ms); mask-blended
+     * renders one row per thread, unrolled once (f32) or twice (f16). {@link Kernel#ORIGINAL} at 128x2 for MPIs of
+     * 2^31 texels or more (the anchored kernels index texels with 32-bit integers).
      */
     public CudaRenderer auto() {
         auto = true;
@@ -385,8 +383,8 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         int u = unroll, py = rows, bx = blockX, by = blockY;
         if (auto) {
             k = Kernel.ANCHORED;
-            py = r.kind == Kind.MPI && (long) t.width * t.height >= 1_000_000 ? 2 : 1;
-            u = r.half || py == 2 ? 2 : 1;
+            py = r.kind == Kind.MPI ? 2 : 1;
+            u = r.kind == Kind.BLEND && r.half ? 2 : 1;
             bx = 32;
             by = 4;
         }
