@@ -272,32 +272,6 @@ __device__ __noinline__ bool anchor_coef(const double* g, double off, Warp W, fl
     return bad;
 }
 
-// The same with the anchor texel from a double-precision division. Measured faster for the mask-blended kernels
-// (1920x1080x32 f32: 0.84 against 0.90 ms, the plain kernels the other way round: 0.415 against 0.419 ms; H100,
-// lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md), so the blended kernels use this one.
-__device__ __noinline__ bool anchor_coef_div(const double* g, double off, Warp W, float extra, float4* c) {
-    double pxa = W.xa + 0.5, pya = W.ya + 0.5;
-    double qx = fma(g[0], pxa, fma(g[1], pya, g[2]));
-    double qy = fma(g[3], pxa, fma(g[4], pya, g[5]));
-    double qz = fma(g[6], pxa, fma(g[7], pya, g[8]));
-    double iz = 1.0 / (qz == 0.0 ? 1e-8 : qz);
-    double U = floor(fmin(fmax(qx * iz - off, -1e6), 1e6)), V = floor(fmin(fmax(qy * iz - off, -1e6), 1e6));
-    double uo = U + off, vo = V + off;
-    double rx0 = fma(-uo, qz, qx), ax = fma(-uo, g[6], g[0]), bx = fma(-uo, g[7], g[1]);
-    double ry0 = fma(-vo, qz, qy), ay = fma(-vo, g[6], g[3]), by = fma(-vo, g[7], g[4]);
-    c[0] = make_float4((float) rx0, (float) ax, (float) bx, (float) qz);
-    c[1] = make_float4((float) ry0, (float) ay, (float) by, (float) g[6]);
-    c[2] = make_float4((float) g[7], __int_as_float((int) U), __int_as_float((int) V), extra);
-    bool bad = !(fabs(qz) > 1e-6);
-    for (int k = 0; k < 4; k++) {
-        double dx = k & 1 ? W.dx1 : W.dx0, dy = k & 2 ? W.dy1 : W.dy0;
-        double z = fma(g[7], dy, fma(g[6], dx, qz));
-        double sx = fma(bx, dy, fma(ax, dx, rx0)) / z, sy = fma(by, dy, fma(ay, dx, ry0)) / z;
-        bad |= !(z * qz > 0.0) || !(fabs(sx) < ANCHOR_LIMIT) || !(fabs(sy) < ANCHOR_LIMIT);
-    }
-    return bad;
-}
-
 // floor and fraction of s (|s| < 2^22): exact, on the FMA/ALU pipes
 __device__ __forceinline__ int split(float s, float& f) {
     const float M = 12582912.f;   // 1.5 * 2^23
@@ -341,7 +315,7 @@ __device__ __noinline__ Tap tap_exact(const double* m, float px, float py, int m
 // U: unrolling of the plane loop. R = 2 keeps 8 independent loads per plane in flight per thread (the second row is
 // anchored at dy = 1 of the same warp anchor): faster for large outputs, slower where the grid no longer fills
 // the GPU (lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md).
-template <int U, int R, class P, bool DIVA = false>
+template <int U, int R, class P>
 __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int h, int w,
                                         float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
     extern __shared__ float4 s_coef[];
@@ -356,8 +330,7 @@ __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int
     for (int c0 = D - 1; c0 >= 0; c0 -= 32) {
         int n = min(32, c0 + 1);
         __syncwarp();
-        bool bad = lane < n && (DIVA ? anchor_coef_div(c_hom + 9 * (c0 - lane), 0.5, W, c_invd[c0 - lane], sc + 3 * lane)
-                                     : anchor_coef(c_hom + 9 * (c0 - lane), 0.5, W, c_invd[c0 - lane], sc + 3 * lane));
+        bool bad = lane < n && anchor_coef(c_hom + 9 * (c0 - lane), 0.5, W, c_invd[c0 - lane], sc + 3 * lane);
         bad = __any_sync(0xffffffffu, bad);
         __syncwarp();
         if (!bad) {
@@ -392,23 +365,17 @@ __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int
 
 // kernels render3_<source>_u<U>[_r2]: blocks of a multiple of 32 threads (_r2: blockDim.x a multiple of 32, grid y
 // = ceil(h / (2 blockDim.y))), (blockDim.x * blockDim.y / 32) * 1536 B of dynamic shared memory, D * mh * mw < 2^31
-// the blended kernels at 72 registers (7 blocks of 128 threads per SM), as measured at 85% of the bandwidth
-#if defined(__CUDACC_VER_MAJOR__) && (__CUDACC_VER_MAJOR__ > 12 || (__CUDACC_VER_MAJOR__ == 12 && __CUDACC_VER_MINOR__ >= 4))
-#define BLEND_REGS __maxnreg__(72)
-#else
-#define BLEND_REGS
-#endif
 #define V3(U) \
 extern "C" __global__ void render3_f32_u##U(const float4* __restrict__ mpi, DIMS, OUT) { \
     render3<U, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_f16_u##U(const uint2* __restrict__ mpi, DIMS, OUT) { \
     render3<U, 1>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void BLEND_REGS render3_blend_f32_u##U(const float4* __restrict__ fg, const float4* __restrict__ bg, \
+extern "C" __global__ void render3_blend_f32_u##U(const float4* __restrict__ fg, const float4* __restrict__ bg, \
                                             const float* __restrict__ mask, DIMS, OUT) { \
-    render3<U, 1, PBlendF32, true>(PBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void BLEND_REGS render3_blend_f16_u##U(const uint2* __restrict__ fg, const uint2* __restrict__ bg, \
+    render3<U, 1>(PBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render3_blend_f16_u##U(const uint2* __restrict__ fg, const uint2* __restrict__ bg, \
                                             const __half* __restrict__ mask, DIMS, OUT) { \
-    render3<U, 1, PBlendF16, true>(PBlendF16{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1>(PBlendF16{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_f32_u##U##_r2(const float4* __restrict__ mpi, DIMS, OUT) { \
     render3<U, 2>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_f16_u##U##_r2(const uint2* __restrict__ mpi, DIMS, OUT) { \
