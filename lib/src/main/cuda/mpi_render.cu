@@ -7,10 +7,17 @@
 //    q = H_i p, (u,v) = q_xy / q_z (q_z == 0 -> 1e-8), sampled bilinearly at (u-.5, v-.5) with zeros outside.
 //  * front to back: w = T a, T <- T (1 - a + 1e-8); rgb = sum w c, acc = sum w, disp = sum w / d_i.
 //
-// Precision: the sample position is needed beyond float32 (at x ~ 2000 a float's ulp is 1.2e-4 pixels, which
-// would move bilinear weights by ~1e-4). The projection q is computed in double and the fractional part is
-// taken as a double residual r = q_x - (x0 + .5) q_z (x0 from a float estimate), then divided in float:
-// the weights match the double-precision CPU reference to ~1e-7. PRECISE=false uses float throughout.
+// Kernels:
+//  * render3_* (the default, see "warp-anchored" below): double-precision projection once per warp and plane,
+//    float per pixel; ~1e-6 of the CPU reference.
+//  * render_* (the original kernels): double-precision projection per pixel and plane (~1e-7 of the CPU
+//    reference); CudaRenderer.Kernel.ORIGINAL, and the path for MPIs of 2^31 texels or more.
+//  * blend_*, f32_to_f16: element-wise; psv_pack + plane_sweep3: the plane-sweep volume.
+//
+// Precision of render_*: the sample position is needed beyond float32 (at x ~ 2000 a float's ulp is 1.2e-4
+// pixels, which would move bilinear weights by ~1e-4). The projection q is computed in double and the fractional
+// part is taken as a double residual r = q_x - (x0 + .5) q_z (x0 from a float estimate), then divided in float:
+// the weights match the double-precision CPU reference to ~1e-7.
 #include <cuda_fp16.h>
 
 #define MAX_PLANES 256
@@ -50,10 +57,9 @@ struct SrcBlendF16 {
 // ---------------------------------------------------------------- sample position
 // Returns false when every tap is outside (the plane contributes nothing). Otherwise x0,y0 = floor of the
 // pixel-index position and fx,fy in [0,1).
-template <bool PRECISE>
 __device__ __forceinline__ bool position(const double* m, float px, float py, int mw, int mh,
                                          int& x0, int& y0, float& fx, float& fy) {
-    if (PRECISE) {
+    {
         double dx = px, dy = py;
         double qx = fma(m[0], dx, fma(m[1], dy, m[2]));
         double qy = fma(m[3], dx, fma(m[4], dy, m[5]));
@@ -72,17 +78,6 @@ __device__ __forceinline__ bool position(const double* m, float px, float py, in
         if (fy >= 1.f) fy = 0.99999994f;
         // exact: sx > -1 && sy > -1 && sx < mw && sy < mh
         if (x0 < -1 || y0 < -1 || (x0 == -1 && fx <= 0.f) || (y0 == -1 && fy <= 0.f) || x0 >= mw || y0 >= mh) return false;
-        return true;
-    } else {
-        float qx = fmaf((float) m[0], px, fmaf((float) m[1], py, (float) m[2]));
-        float qy = fmaf((float) m[3], px, fmaf((float) m[4], py, (float) m[5]));
-        float qz = fmaf((float) m[6], px, fmaf((float) m[7], py, (float) m[8]));
-        if (qz == 0.f) qz = 1e-8f;
-        float rz = 1.f / qz;
-        float sx = qx * rz - 0.5f, sy = qy * rz - 0.5f;
-        if (!(sx > -1.f && sy > -1.f && sx < (float) mw && sy < (float) mh)) return false;
-        float xf = floorf(sx), yf = floorf(sy);
-        fx = sx - xf; fy = sy - yf; x0 = (int) xf; y0 = (int) yf;
         return true;
     }
 }
@@ -105,7 +100,7 @@ __device__ __forceinline__ float4 bilinear(const Src& src, size_t base, int mw, 
 }
 
 // One thread per output pixel; planes front to back (i = D-1 .. 0).
-template <class Src, bool PRECISE>
+template <class Src>
 __device__ __forceinline__ void render(const Src& src, int D, int mh, int mw, int h, int w,
                                        float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
     int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
@@ -116,7 +111,7 @@ __device__ __forceinline__ void render(const Src& src, int D, int mh, int mw, in
 #pragma unroll 2
     for (int i = D - 1; i >= 0; i--) {
         int x0, y0; float fx, fy;
-        if (!position<PRECISE>(c_hom + 9 * i, px, py, mw, mh, x0, y0, fx, fy)) continue;
+        if (!position(c_hom + 9 * i, px, py, mw, mh, x0, y0, fx, fy)) continue;
         float4 c = bilinear(src, plane * i, mw, mh, x0, y0, fx, fy);
         float wt = T * c.w;
         r += wt * c.x; g += wt * c.y; b += wt * c.z; a += wt; dsp += wt * c_invd[i];
@@ -130,39 +125,27 @@ __device__ __forceinline__ void render(const Src& src, int D, int mh, int mw, in
 #define DIMS int D, int mh, int mw, int h, int w
 
 extern "C" __global__ void render_f32(const float4* __restrict__ mpi, DIMS, OUT) {
-    render<SrcF32, true>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
-}
-extern "C" __global__ void render_f32_fast(const float4* __restrict__ mpi, DIMS, OUT) {
-    render<SrcF32, false>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+    render<SrcF32>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
 }
 extern "C" __global__ void render_f16(const uint2* __restrict__ mpi, DIMS, OUT) {
-    render<SrcF16, true>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
-}
-extern "C" __global__ void render_f16_fast(const uint2* __restrict__ mpi, DIMS, OUT) {
-    render<SrcF16, false>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+    render<SrcF16>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
 }
 extern "C" __global__ void render_blend_f32(const float4* __restrict__ fg, const float4* __restrict__ bg,
                                             const float* __restrict__ mask, DIMS, OUT) {
-    render<SrcBlendF32, true>(SrcBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp);
+    render<SrcBlendF32>(SrcBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp);
 }
 extern "C" __global__ void render_blend_f16(const uint2* __restrict__ fg, const uint2* __restrict__ bg,
                                             const __half* __restrict__ mask, DIMS, OUT) {
-    render<SrcBlendF16, true>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp);
+    render<SrcBlendF16>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp);
 }
 
-// ---------------------------------------------------------------- grouped / paired render (v2)
-// Same arithmetic and results as render() above, organised for memory-level parallelism:
-//  * G planes per step: the G planes' taps are computed and their loads issued before any is composited
-//    (branch-free: a plane whose every tap is outside gets zero weights and clamped, valid addresses);
-//  * PY = 2: a thread renders two vertically adjacent pixels; where the second pixel's upper tap row is the
-//    first pixel's lower one (same columns, the usual case for MPI homographies) its two texels are reused,
-//    so 6 loads per plane serve 2 pixels instead of 8.
+// ---------------------------------------------------------------- taps and compositing shared by the kernels below
+// Branch-free taps: a plane whose every tap is outside gets zero weights and clamped, valid addresses.
 struct Tap { int xa, xb, ya, yb; float w00, w01, w10, w11; };
 
-template <bool PRECISE>
 __device__ __forceinline__ Tap tap(const double* m, float px, float py, int mw, int mh) {
     int x0, y0; float fx, fy;
-    bool in = position<PRECISE>(m, px, py, mw, mh, x0, y0, fx, fy);
+    bool in = position(m, px, py, mw, mh, x0, y0, fx, fy);
     Tap t;
     float wx0 = x0 >= 0 ? 1.f - fx : 0.f, wx1 = x0 + 1 < mw ? fx : 0.f;
     float wy0 = y0 >= 0 ? 1.f - fy : 0.f, wy1 = y0 + 1 < mh ? fy : 0.f;
@@ -189,99 +172,6 @@ struct Acc {
     }
 };
 
-template <class Src, bool PRECISE, int G, int PY>
-__device__ __forceinline__ void render2(const Src& src, int D, int mh, int mw, int h, int w,
-                                        float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
-    int x = blockIdx.x * blockDim.x + threadIdx.x;
-    int y = PY * (blockIdx.y * blockDim.y) + threadIdx.y;   // rows y, y + blockDim.y (PY = 2)
-    if (x >= w || y >= h) return;
-    int y2 = y + blockDim.y;
-    float px = x + 0.5f, py = y + 0.5f, py2 = y2 + 0.5f;
-    Acc A, B;
-    size_t plane = (size_t) mh * mw;
-    int i = D - 1;
-    for (; i >= G - 1; i -= G) {
-        float4 c1[G], c2[G];
-#pragma unroll
-        for (int g = 0; g < G; g++) {
-            const double* m = c_hom + 9 * (i - g);
-            size_t base = plane * (i - g);
-            Tap t = tap<PRECISE>(m, px, py, mw, mh);
-            size_t ra = base + (size_t) t.ya * mw, rb = base + (size_t) t.yb * mw;
-            float4 a = src.at(ra + t.xa), b = src.at(ra + t.xb), c = src.at(rb + t.xa), d = src.at(rb + t.xb);
-            c1[g] = wsum(t, a, b, c, d);
-            if (PY == 2) {
-                Tap u = tap<PRECISE>(m, px, py2, mw, mh);
-                size_t ua = base + (size_t) u.ya * mw, ub = base + (size_t) u.yb * mw;
-                bool share = u.xa == t.xa && u.xb == t.xb && u.ya == t.yb;
-                float4 e = share ? c : src.at(ua + u.xa), f = share ? d : src.at(ua + u.xb);
-                c2[g] = wsum(u, e, f, src.at(ub + u.xa), src.at(ub + u.xb));
-            }
-        }
-#pragma unroll
-        for (int g = 0; g < G; g++) {
-            A.over(c1[g], c_invd[i - g]);
-            if (PY == 2) B.over(c2[g], c_invd[i - g]);
-        }
-    }
-    for (; i >= 0; i--) {
-        const double* m = c_hom + 9 * i;
-        size_t base = plane * i;
-        Tap t = tap<PRECISE>(m, px, py, mw, mh);
-        size_t ra = base + (size_t) t.ya * mw, rb = base + (size_t) t.yb * mw;
-        A.over(wsum(t, src.at(ra + t.xa), src.at(ra + t.xb), src.at(rb + t.xa), src.at(rb + t.xb)), c_invd[i]);
-        if (PY == 2) {
-            Tap u = tap<PRECISE>(m, px, py2, mw, mh);
-            size_t ua = base + (size_t) u.ya * mw, ub = base + (size_t) u.yb * mw;
-            B.over(wsum(u, src.at(ua + u.xa), src.at(ua + u.xb), src.at(ub + u.xa), src.at(ub + u.xb)), c_invd[i]);
-        }
-    }
-    size_t hw = (size_t) h * w, o = (size_t) y * w + x;
-    rgb[o] = A.r; rgb[hw + o] = A.g; rgb[2 * hw + o] = A.b; acc[o] = A.a; disp[o] = A.d;
-    if (PY == 2 && y2 < h) {
-        o = (size_t) y2 * w + x;
-        rgb[o] = B.r; rgb[hw + o] = B.g; rgb[2 * hw + o] = B.b; acc[o] = B.a; disp[o] = B.d;
-    }
-}
-
-// kernels render_<src>_g<G>p<PY>: launch with grid y = ceil(h / (PY * blockDim.y))
-#define V2(G, PY) \
-extern "C" __global__ void render_f32_g##G##p##PY(const float4* __restrict__ mpi, DIMS, OUT) { \
-    render2<SrcF32, true, G, PY>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void render_f32_fast_g##G##p##PY(const float4* __restrict__ mpi, DIMS, OUT) { \
-    render2<SrcF32, false, G, PY>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void render_f16_g##G##p##PY(const uint2* __restrict__ mpi, DIMS, OUT) { \
-    render2<SrcF16, true, G, PY>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void render_f16_fast_g##G##p##PY(const uint2* __restrict__ mpi, DIMS, OUT) { \
-    render2<SrcF16, false, G, PY>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void render_blend_f32_g##G##p##PY(const float4* __restrict__ fg, const float4* __restrict__ bg, \
-                                            const float* __restrict__ mask, DIMS, OUT) { \
-    render2<SrcBlendF32, true, G, PY>(SrcBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void render_blend_f16_g##G##p##PY(const uint2* __restrict__ fg, const uint2* __restrict__ bg, \
-                                            const __half* __restrict__ mask, DIMS, OUT) { \
-    render2<SrcBlendF16, true, G, PY>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp); }
-V2(1, 1)
-V2(2, 1)
-V2(4, 1)
-V2(1, 2)
-V2(2, 2)
-
-// the original kernels capped at 32 registers for 256-thread blocks (8 blocks, 2048 threads per SM, against 6 uncapped; ptxas spills 12-228 B)
-extern "C" __global__ void __launch_bounds__(256, 8) render_f32_lb(const float4* __restrict__ mpi, DIMS, OUT) {
-    render<SrcF32, true>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
-}
-extern "C" __global__ void __launch_bounds__(256, 8) render_f16_lb(const uint2* __restrict__ mpi, DIMS, OUT) {
-    render<SrcF16, true>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
-}
-extern "C" __global__ void __launch_bounds__(256, 8) render_blend_f32_lb(const float4* __restrict__ fg, const float4* __restrict__ bg,
-                                            const float* __restrict__ mask, DIMS, OUT) {
-    render<SrcBlendF32, true>(SrcBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp);
-}
-extern "C" __global__ void __launch_bounds__(256, 8) render_blend_f16_lb(const uint2* __restrict__ fg, const uint2* __restrict__ bg,
-                                            const __half* __restrict__ mask, DIMS, OUT) {
-    render<SrcBlendF16, true>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp);
-}
-
 // ---------------------------------------------------------------- element-wise helpers
 // blended MPI (video path: blend once per frame into a resident MPI, then render views at the plain rate)
 extern "C" __global__ void blend_f32(const float4* __restrict__ fg, const float4* __restrict__ bg,
@@ -303,59 +193,284 @@ extern "C" __global__ void f32_to_f16(const float* __restrict__ in, __half* __re
         out[i] = __float2half_rn(in[i]);
 }
 
-// ---------------------------------------------------------------- plane-sweep volume
-// out [3V, D, H, W]: channel 3v+c of view v; -1 where the voxel sees no source pixel (bilinear of img+1, zeros
-// outside, minus 1). Per (view, plane) p = A (x+.5, y+.5, 1) + b (c_psv), p_z <= 0 -> outside, (u,v) = p_xy/p_z,
-// sampled at (u*sx - off, v*sy - off): released (s = (W-1)/W, off = 0) or pixel centres (s = 1, off = .5).
-// images: V planar [3, sh_v, sw_v] images concatenated; meta[v] = {offset (floats), sw, sh}.
-extern "C" __global__ void plane_sweep(const float* __restrict__ images, const int* __restrict__ meta, int V, int D,
-                                       int H, int W, int released, float* __restrict__ out) {
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
-    int vd = blockIdx.z, v = vd / D, d = vd - v * D;
-    if (x >= W || y >= H) return;
-    const double* m = c_psv + 12 * vd;
-    int off = __ldg(meta + 3 * v), sw = __ldg(meta + 3 * v + 1), sh = __ldg(meta + 3 * v + 2);
-    double px = x + 0.5, py = y + 0.5;
-    double qx = fma(m[0], px, fma(m[1], py, m[2])) + m[9];
-    double qy = fma(m[3], px, fma(m[4], py, m[5])) + m[10];
-    double qz = fma(m[6], px, fma(m[7], py, m[8])) + m[11];
-    float cr = -1.f, cg = -1.f, cb = -1.f;
-    if (qz > 0.0) {
-        double scx = released ? (sw - 1.0) / sw : 1.0, scy = released ? (sh - 1.0) / sh : 1.0;
-        double ox = released ? 0.0 : 0.5;
-        double ux = qx * scx, uy = qy * scy;        // sample position = u/qz - ox
-        float rz = 1.f / (float) qz;
-        float sx = (float) ux * rz - (float) ox, sy = (float) uy * rz - (float) ox;
-        if (sx > -2.f && sy > -2.f && sx < sw + 1.f && sy < sh + 1.f) {
-            float xf = floorf(sx), yf = floorf(sy);
-            float fx = (float) fma(-((double) xf + ox), qz, ux) * rz;
-            float fy = (float) fma(-((double) yf + ox), qz, uy) * rz;
-            int x0 = (int) xf, y0 = (int) yf;
-            if (fx < 0.f) { fx += 1.f; x0 -= 1; } else if (fx >= 1.f) { fx -= 1.f; x0 += 1; }
-            if (fy < 0.f) { fy += 1.f; y0 -= 1; } else if (fy >= 1.f) { fy -= 1.f; y0 += 1; }
-            if (fx >= 1.f) fx = 0.99999994f;
-            if (fy >= 1.f) fy = 0.99999994f;
-            bool inside = !(x0 < -1 || y0 < -1 || (x0 == -1 && fx <= 0.f) || (y0 == -1 && fy <= 0.f) || x0 >= sw || y0 >= sh);
-            if (inside) {
-                float wx0 = x0 >= 0 ? 1.f - fx : 0.f, wx1 = x0 + 1 < sw ? fx : 0.f;
-                float wy0 = y0 >= 0 ? 1.f - fy : 0.f, wy1 = y0 + 1 < sh ? fy : 0.f;
-                int xa = max(x0, 0), xb = min(x0 + 1, sw - 1), ya = max(y0, 0), yb = min(y0 + 1, sh - 1);
-                float w00 = wx0 * wy0, w01 = wx1 * wy0, w10 = wx0 * wy1, w11 = wx1 * wy1;
-                int sp = sw * sh;
-                const float* im = images + off;
-                int a0 = ya * sw + xa, a1 = ya * sw + xb, a2 = yb * sw + xa, a3 = yb * sw + xb;
-                float c[3];
+// ---------------------------------------------------------------- warp-anchored render and plane sweep (v3)
+// Same sampling as above with far fewer instructions per plane. The double-precision projection is done once per
+// (warp, plane) instead of once per (pixel, plane): lane k of each warp projects the warp's anchor pixel (lane 0's
+// pixel + 16 along x, or the middle of a warp that spans rows) through plane k's homography in double, picks the
+// integer texel (U0, V0) under it and stores the projection *relative to that texel* as float coefficients that are
+// linear in the pixel offset (dx, dy) from the anchor (shared memory, 48 B per plane and warp):
+//     rx = q_x - (U0 + off) q_z,  ry = q_y - (V0 + off) q_z,  q_z        (each c0 + c1 dx + c2 dy)
+// Each pixel then needs 9 FMAs, a reciprocal with one Newton step and exact floor/fraction splits done with a
+// round-down add of 1.5·2^23 (no double arithmetic, no conversions). The relative position rx/q_z stays small, so
+// float keeps it to ~|rx/q_z|·1.2e-7 px. Where it would not stay under 32 texels anywhere in the warp (zoomed-out
+// or strongly tilted planes) or q_z changes sign across the warp, the lane flags its plane and the warp renders that
+// chunk of 32 planes with the exact double-precision taps of the v2 kernels (a warp-uniform choice).
+// Outside taps get zero weights and clamped addresses (branch-free).
+__device__ __forceinline__ float rcp_approx(float x) { float r; asm("rcp.approx.ftz.f32 %0, %1;" : "=f"(r) : "f"(x)); return r; }
+
+// texel sources indexed by a 32-bit texel index (plane * H * W + row * W + column < 2^31, checked by the host)
+struct PF32 {
+    const float4* __restrict__ p;
+    __device__ __forceinline__ float4 at(int i) const { return __ldg(p + i); }
+};
+struct PF16 {
+    const uint2* __restrict__ p;
+    __device__ __forceinline__ float4 at(int i) const { return SrcF16{p}.at(i); }
+};
+struct PBlendF32 {
+    const float4* __restrict__ fg; const float4* __restrict__ bg; const float* __restrict__ m;
+    __device__ __forceinline__ float4 at(int i) const { return mix(__ldg(fg + i), __ldg(bg + i), __ldg(m + i)); }
+};
+struct PBlendF16 {
+    const uint2* __restrict__ fg; const uint2* __restrict__ bg; const __half* __restrict__ m;
+    __device__ __forceinline__ float4 at(int i) const { return mix(SrcF16{fg}.at(i), SrcF16{bg}.at(i), __half2float(m[i])); }
+};
+
+// The warp's anchor pixel and extent (blocks of a multiple of 32 threads; a warp is 32 pixels of a row when
+// blockDim.x >= 32, otherwise 32 / blockDim.x rows of blockDim.x pixels).
+struct Warp {
+    int xa, ya;                 // anchor pixel
+    float dx, dy;               // this thread's offset from it
+    int dx0, dx1, dy0, dy1;     // the warp's offset range
+    __device__ __forceinline__ Warp() {
+        int bx = blockDim.x, tid = threadIdx.y * bx + threadIdx.x, t0 = tid & ~31;
+        int x0 = blockIdx.x * bx + t0 % bx, y0 = blockIdx.y * blockDim.y + t0 / bx;
+        int hx = bx >= 32 ? 16 : bx / 2, rows = bx >= 32 ? 1 : 32 / bx, hy = rows / 2;
+        xa = x0 + hx; ya = y0 + hy;
+        dx0 = -hx; dx1 = (bx >= 32 ? 32 : bx) - 1 - hx; dy0 = -hy; dy1 = rows - 1 - hy;
+        dx = (float) ((int) (blockIdx.x * bx + threadIdx.x) - xa);
+        dy = (float) ((int) (blockIdx.y * blockDim.y + threadIdx.y) - ya);
+    }
+};
+
+#define ANCHOR_LIMIT 32.0
+// c[0] = (rx0, rx_dx, rx_dy, qz0), c[1] = (ry0, ry_dx, ry_dy, qz_dx), c[2] = (qz_dy, U0, V0 (int bits), extra).
+// g: 3x3 row-major, (q_x, q_y, q_z) = g (px, py, 1); sample index = q_xy / q_z - off. Returns true where the float
+// form is not accurate enough for this warp (the exact path must render this plane).
+__device__ __noinline__ bool anchor_coef(const double* g, double off, Warp W, float extra, float4* c) {
+    double pxa = W.xa + 0.5, pya = W.ya + 0.5;
+    double qx = fma(g[0], pxa, fma(g[1], pya, g[2]));
+    double qy = fma(g[3], pxa, fma(g[4], pya, g[5]));
+    double qz = fma(g[6], pxa, fma(g[7], pya, g[8]));
+    // the anchor texel only has to be near the sample (the coefficients below are exact for any integer): float
+    float rz = __frcp_rn((float) qz == 0.f ? 1e-8f : (float) qz);
+    float U = floorf(fminf(fmaxf(fmaf((float) qx, rz, (float) -off), -1e6f), 1e6f));
+    float V = floorf(fminf(fmaxf(fmaf((float) qy, rz, (float) -off), -1e6f), 1e6f));
+    double uo = U + off, vo = V + off;
+    double rx0 = fma(-uo, qz, qx), ax = fma(-uo, g[6], g[0]), bx = fma(-uo, g[7], g[1]);
+    double ry0 = fma(-vo, qz, qy), ay = fma(-vo, g[6], g[3]), by = fma(-vo, g[7], g[4]);
+    c[0] = make_float4((float) rx0, (float) ax, (float) bx, (float) qz);
+    c[1] = make_float4((float) ry0, (float) ay, (float) by, (float) g[6]);
+    c[2] = make_float4((float) g[7], __int_as_float((int) U), __int_as_float((int) V), extra);
+    bool bad = !(fabs(qz) > 1e-6);
+    for (int k = 0; k < 4; k++) {   // the warp's corners: the relative position is monotonic along any segment
+        double dx = k & 1 ? W.dx1 : W.dx0, dy = k & 2 ? W.dy1 : W.dy0;
+        double z = fma(g[7], dy, fma(g[6], dx, qz));
+        double nx = fma(bx, dy, fma(ax, dx, rx0)), ny = fma(by, dy, fma(ay, dx, ry0));   // relative position * z
+        bad |= !(z * qz > 0.0) || !(fabs(nx) < ANCHOR_LIMIT * fabs(z)) || !(fabs(ny) < ANCHOR_LIMIT * fabs(z));
+    }
+    return bad;
+}
+
+// floor and fraction of s (|s| < 2^22): exact, on the FMA/ALU pipes
+__device__ __forceinline__ int split(float s, float& f) {
+    const float M = 12582912.f;   // 1.5 * 2^23
+    float t = __fadd_rd(s, M);
+    f = s - (t - M);
+    return __float_as_int(t) - 0x4B400000;
+}
+
+// The taps of one pixel-plane from the anchored coefficients (qz: the projective depth, for the q_z > 0 test).
+__device__ __forceinline__ Tap tap3(const float4* c, float dx, float dy, int mw, int mh, float& qz) {
+    float4 a = c[0], b = c[1], e = c[2];
+    qz = fmaf(e.x, dy, fmaf(b.w, dx, a.w));
+    float rx = fmaf(a.z, dy, fmaf(a.y, dx, a.x));
+    float ry = fmaf(b.z, dy, fmaf(b.y, dx, b.x));
+    float r = rcp_approx(qz);
+    float sx = rx * r, sy = ry * r;
+    sx = fmaf(fmaf(-qz, sx, rx), r, sx);   // one Newton step: ~correctly rounded rx / qz
+    sy = fmaf(fmaf(-qz, sy, ry), r, sy);
+    float fx, fy;
+    int x0 = __float_as_int(e.y) + split(sx, fx), y0 = __float_as_int(e.z) + split(sy, fy);
+    float wx0 = (unsigned) x0 < (unsigned) mw ? 1.f - fx : 0.f, wx1 = (unsigned) (x0 + 1) < (unsigned) mw ? fx : 0.f;
+    float wy0 = (unsigned) y0 < (unsigned) mh ? 1.f - fy : 0.f, wy1 = (unsigned) (y0 + 1) < (unsigned) mh ? fy : 0.f;
+    Tap t;
+    t.xa = min(max(x0, 0), mw - 1); t.xb = min(max(x0 + 1, 0), mw - 1);
+    t.ya = min(max(y0, 0), mh - 1); t.yb = min(max(y0 + 1, 0), mh - 1);
+    t.w00 = wx0 * wy0; t.w01 = wx1 * wy0; t.w10 = wx0 * wy1; t.w11 = wx1 * wy1;
+    return t;
+}
+
+template <class P>
+__device__ __forceinline__ float4 fetch(const P& p, int base, const Tap& t, int mw) {
+    int ra = base + t.ya * mw, rb = base + t.yb * mw;
+    return wsum(t, p.at(ra + t.xa), p.at(ra + t.xb), p.at(rb + t.xa), p.at(rb + t.xb));
+}
+
+// out of line (rare path): keeps the fast loop's register count low
+__device__ __noinline__ Tap tap_exact(const double* m, float px, float py, int mw, int mh) { return tap(m, px, py, mw, mh); }
+
+// One thread per output pixel (R > 1: R vertically adjacent pixels, blockDim.x >= 32), planes front to back in
+// chunks of 32 (lane k of a warp sets up plane k of the chunk). Dynamic shared memory: 1536 B per warp.
+// U: unrolling of the plane loop. R = 2 keeps 8 independent loads per plane in flight per thread (the second row is
+// anchored at dy = 1 of the same warp anchor): faster for large outputs, slower where the grid no longer fills
+// the GPU (lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md).
+template <int U, int R, class P>
+__device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int h, int w,
+                                        float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
+    extern __shared__ float4 s_coef[];
+    int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
+    if (__all_sync(0xffffffffu, !(x < w && y < h))) return;
+    int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
+    Warp W;
+    if (R > 1) { W.ya = y; W.dy = 0.f; W.dy0 = 0; W.dy1 = R - 1; }   // a warp is 32 pixels of rows y .. y + R - 1
+    float4* sc = s_coef + 96 * (tid >> 5);
+    int plane = mh * mw;
+    Acc A[R];
+    for (int c0 = D - 1; c0 >= 0; c0 -= 32) {
+        int n = min(32, c0 + 1);
+        __syncwarp();
+        bool bad = lane < n && anchor_coef(c_hom + 9 * (c0 - lane), 0.5, W, c_invd[c0 - lane], sc + 3 * lane);
+        bad = __any_sync(0xffffffffu, bad);
+        __syncwarp();
+        if (!bad) {
+#pragma unroll U
+            for (int k = 0; k < n; k++) {
+                float qz, iv = sc[3 * k + 2].w;
+                int base = (c0 - k) * plane;
+                float4 c[R];
 #pragma unroll
-                for (int k = 0; k < 3; k++) {
-                    const float* p = im + k * sp;
-                    c[k] = w00 * (__ldg(p + a0) + 1.f) + w01 * (__ldg(p + a1) + 1.f)
-                         + w10 * (__ldg(p + a2) + 1.f) + w11 * (__ldg(p + a3) + 1.f) - 1.f;
-                }
-                cr = c[0]; cg = c[1]; cb = c[2];
+                for (int j = 0; j < R; j++) c[j] = fetch(src, base, tap3(sc + 3 * k, W.dx, R > 1 ? (float) j : W.dy, mw, mh, qz), mw);
+#pragma unroll
+                for (int j = 0; j < R; j++) A[j].over(c[j], iv);
+            }
+        } else {   // exact taps (double-precision positions, as render_*) for this chunk
+            float px = x + 0.5f, py = y + 0.5f;
+            for (int k = 0; k < n; k++) {
+                int i = c0 - k;
+#pragma unroll
+                for (int j = 0; j < R; j++) A[j].over(fetch(src, i * plane, tap_exact(c_hom + 9 * i, px, py + j, mw, mh), mw), c_invd[i]);
             }
         }
     }
+    size_t hw = (size_t) h * w;
+#pragma unroll
+    for (int j = 0; j < R; j++) {
+        if (x < w && y + j < h) {
+            size_t o = (size_t) (y + j) * w + x;
+            rgb[o] = A[j].r; rgb[hw + o] = A[j].g; rgb[2 * hw + o] = A[j].b; acc[o] = A[j].a; disp[o] = A[j].d;
+        }
+    }
+}
+
+// kernels render3_<source>_u<U>[_r2]: blocks of a multiple of 32 threads (_r2: blockDim.x a multiple of 32, grid y
+// = ceil(h / (2 blockDim.y))), (blockDim.x * blockDim.y / 32) * 1536 B of dynamic shared memory, D * mh * mw < 2^31
+#define V3(U) \
+extern "C" __global__ void render3_f32_u##U(const float4* __restrict__ mpi, DIMS, OUT) { \
+    render3<U, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render3_f16_u##U(const uint2* __restrict__ mpi, DIMS, OUT) { \
+    render3<U, 1>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render3_blend_f32_u##U(const float4* __restrict__ fg, const float4* __restrict__ bg, \
+                                            const float* __restrict__ mask, DIMS, OUT) { \
+    render3<U, 1>(PBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render3_blend_f16_u##U(const uint2* __restrict__ fg, const uint2* __restrict__ bg, \
+                                            const __half* __restrict__ mask, DIMS, OUT) { \
+    render3<U, 1>(PBlendF16{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render3_f32_u##U##_r2(const float4* __restrict__ mpi, DIMS, OUT) { \
+    render3<U, 2>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render3_f16_u##U##_r2(const uint2* __restrict__ mpi, DIMS, OUT) { \
+    render3<U, 2>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+V3(1)
+V3(2)
+
+// plane sweep v3: source images packed once as float4 (r+1, g+1, b+1, 0) (psv_pack); one thread per two vertically
+// adjacent reference pixels (R = 2) of one view and up to 32 planes (grid z = V * ceil(D / 32), grid y =
+// ceil(H / (2 blockDim.y)), blockDim.x a multiple of 32); anchored positions as render3 (exact double path for
+// flagged chunks); 4 float4 taps and three coalesced streaming stores per voxel.
+extern "C" __global__ void psv_pack(const float* __restrict__ images, const int* __restrict__ meta, int V,
+                                    float4* __restrict__ packed, long long total) {
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < total; i += (long long) gridDim.x * blockDim.x) {
+        int v = 0;
+        while (v + 1 < V && i >= __ldg(meta + 3 * (v + 1)) / 3) v++;
+        int off = __ldg(meta + 3 * v), sp = __ldg(meta + 3 * v + 1) * __ldg(meta + 3 * v + 2);
+        long long p = i - off / 3;
+        const float* im = images + off;
+        packed[i] = make_float4(__ldg(im + p) + 1.f, __ldg(im + sp + p) + 1.f, __ldg(im + 2 * sp + p) + 1.f, 0.f);
+    }
+}
+
+// plane_sweep's double-precision taps (zero weights where q_z <= 0 or every tap is outside)
+__device__ __noinline__ Tap tap_psv(const double* m, double px, double py, double scx, double scy, double ox, int sw, int sh) {
+    double qx = fma(m[0], px, fma(m[1], py, m[2])) + m[9];
+    double qy = fma(m[3], px, fma(m[4], py, m[5])) + m[10];
+    double qz = fma(m[6], px, fma(m[7], py, m[8])) + m[11];
+    Tap t;
+    t.xa = t.xb = t.ya = t.yb = 0; t.w00 = t.w01 = t.w10 = t.w11 = 0.f;
+    if (!(qz > 0.0)) return t;
+    double sx = qx / qz * scx - ox, sy = qy / qz * scy - ox;
+    if (!(sx > -1 && sy > -1 && sx < sw && sy < sh)) return t;
+    double xf = floor(sx), yf = floor(sy);
+    int x0 = (int) xf, y0 = (int) yf;
+    float fx = (float) (sx - xf), fy = (float) (sy - yf);
+    float wx0 = x0 >= 0 ? 1.f - fx : 0.f, wx1 = x0 + 1 < sw ? fx : 0.f;
+    float wy0 = y0 >= 0 ? 1.f - fy : 0.f, wy1 = y0 + 1 < sh ? fy : 0.f;
+    t.xa = max(x0, 0); t.xb = min(x0 + 1, sw - 1); t.ya = max(y0, 0); t.yb = min(y0 + 1, sh - 1);
+    t.w00 = wx0 * wy0; t.w01 = wx1 * wy0; t.w10 = wx0 * wy1; t.w11 = wx1 * wy1;
+    return t;
+}
+
+template <bool STREAM, int U, int R>
+__device__ __forceinline__ void psv3(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
+                                     int H, int W, int released, float* __restrict__ out) {
+    extern __shared__ float4 s_coef[];
+    int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
+    if (__all_sync(0xffffffffu, !(x < W && y < H))) return;
+    int nchunk = (D + 31) / 32, v = blockIdx.z / nchunk, d0 = (blockIdx.z - v * nchunk) * 32;
+    int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
+    Warp Wp;
+    if (R > 1) { Wp.ya = y; Wp.dy = 0.f; Wp.dy0 = 0; Wp.dy1 = R - 1; }
+    float4* sc = s_coef + 96 * (tid >> 5);
+    int off4 = __ldg(meta + 3 * v) / 3, sw = __ldg(meta + 3 * v + 1), sh = __ldg(meta + 3 * v + 2);
+    double scx = released ? (sw - 1.0) / sw : 1.0, scy = released ? (sh - 1.0) / sh : 1.0, ox = released ? 0.0 : 0.5;
+    int n = min(32, D - d0);
+    bool bad = false;
+    if (lane < n) {
+        const double* m = c_psv + 12 * (v * D + d0 + lane);
+        double g[9] = {m[0] * scx, m[1] * scx, (m[2] + m[9]) * scx, m[3] * scy, m[4] * scy, (m[5] + m[10]) * scy,
+                       m[6], m[7], m[8] + m[11]};
+        bad = anchor_coef(g, ox, Wp, 0.f, sc + 3 * lane);
+    }
+    bad = __any_sync(0xffffffffu, bad);
+    __syncwarp();
+    PF32 im{packed + off4};   // sw * sh < 2^31
     size_t plane = (size_t) H * W, chan = (size_t) D * plane;
-    size_t o = (size_t) (3 * v) * chan + (size_t) d * plane + (size_t) y * W + x;
-    out[o] = cr; out[o + chan] = cg; out[o + 2 * chan] = cb;
+    float* o = out + (size_t) (3 * v) * chan + (size_t) d0 * plane + (size_t) y * W + x;
+#pragma unroll U
+    for (int k = 0; k < n; k++) {
+        float4 c[R];
+#pragma unroll
+        for (int j = 0; j < R; j++) {
+            Tap t;
+            if (!bad) {
+                float qz;
+                t = tap3(sc + 3 * k, Wp.dx, R > 1 ? (float) j : Wp.dy, sw, sh, qz);
+                if (!(qz > 0.f)) { t.w00 = t.w01 = t.w10 = t.w11 = 0.f; }
+            } else {
+                t = tap_psv(c_psv + 12 * (v * D + d0 + k), x + 0.5, y + j + 0.5, scx, scy, ox, sw, sh);
+            }
+            c[j] = fetch(im, 0, t, sw);
+        }
+#pragma unroll
+        for (int j = 0; j < R; j++) {
+            if (x < W && y + j < H) {
+                float* p = o + (size_t) k * plane + (size_t) j * W;
+                if (STREAM) { __stcs(p, c[j].x - 1.f); __stcs(p + chan, c[j].y - 1.f); __stcs(p + 2 * chan, c[j].z - 1.f); }
+                else { p[0] = c[j].x - 1.f; p[chan] = c[j].y - 1.f; p[2 * chan] = c[j].z - 1.f; }
+            }
+        }
+    }
+}
+extern "C" __global__ void plane_sweep3(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
+                                        int H, int W, int released, float* __restrict__ out) {
+    psv3<true, 1, 2>(packed, meta, V, D, H, W, released, out);
 }

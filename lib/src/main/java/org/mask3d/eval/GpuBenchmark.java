@@ -139,66 +139,54 @@ public final class GpuBenchmark {
              CudaRenderer.Resident video = gpu.allocateLike(blend);
              CudaRenderer.Resident videoH = gpu.allocateLike(blendH);
              CudaRenderer.Target t = gpu.target(tgt)) {
-            // the original one-pixel kernel (variant g0p1) at its default block, then every grouped/paired variant
-            // (gGpPY: G planes' loads in flight per step, PY rows per thread) at five block shapes
-            gpu.auto();   // the default: per-launch choice of variant and block
+            // the default (auto: anchored kernels, 32x4), then the original kernels at the previous default block,
+            // then the anchored kernels at other unrollings and blocks
+            gpu.auto();
             double[] ms = time(gpu, iters, () -> gpu.setView(res, tgt), () -> gpu.launch(res, t));
-            rows.add(new Row("cuda f32 plain, DEFAULT (auto variant)", w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
-            ms = time(gpu, iters, () -> gpu.setView(blend, tgt), () -> gpu.launch(blend, t));
-            rows.add(new Row("cuda f32 mask-blended, DEFAULT (auto variant)", w, h, planes, ms, blend.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
+            rows.add(new Row("cuda f32 plain, DEFAULT (auto)", w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
             ms = time(gpu, iters, () -> gpu.setView(half, tgt), () -> gpu.launch(half, t));
-            rows.add(new Row("cuda f16 storage, DEFAULT (auto variant)", w, h, planes, ms, half.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), want)));
+            rows.add(new Row("cuda f16 storage, DEFAULT (auto)", w, h, planes, ms, half.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), want)));
+            ms = time(gpu, iters, () -> gpu.setView(blend, tgt), () -> gpu.launch(blend, t));
+            rows.add(new Row("cuda f32 mask-blended, DEFAULT (auto)", w, h, planes, ms, blend.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
             ms = time(gpu, iters, () -> gpu.setView(blendH, tgt), () -> gpu.launch(blendH, t));
-            rows.add(new Row("cuda f16 mask-blended, DEFAULT (auto variant)", w, h, planes, ms, blendH.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), wantBlend)));
-            for (int[] b : new int[][]{{64, 4}, {128, 2}, {32, 8}, {-64, 4}, {-128, 2}}) {   // negative: 32-register cap
-                String orig = b[0] < 0 ? "original kernel, 32 registers" : "original kernel";
-                b = new int[]{Math.abs(b[0]), b[1]};
-                gpu.variant(orig.endsWith("registers") ? -1 : 0, 1).blockShape(b[0], b[1]);
-                ms = time(gpu, iters, () -> gpu.setView(res, tgt), () -> gpu.launch(res, t));
-                rows.add(new Row("cuda f32 plain, " + orig + ", block " + b[0] + "x" + b[1], w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
-                ms = time(gpu, iters, () -> gpu.setView(blend, tgt), () -> gpu.launch(blend, t));
-                rows.add(new Row("cuda f32 mask-blended, " + orig + ", block " + b[0] + "x" + b[1], w, h, planes, ms, blend.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
-                ms = time(gpu, iters, () -> gpu.setView(half, tgt), () -> gpu.launch(half, t));
-                rows.add(new Row("cuda f16 storage, " + orig + ", block " + b[0] + "x" + b[1], w, h, planes, ms, half.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), want)));
-            }
-            int[][] variants = {{1, 1}, {2, 1}, {4, 1}, {1, 2}, {2, 2}};
-            int[][] blocks = {{64, 4}, {128, 2}, {256, 1}, {32, 8}, {128, 4}};
-            double best = Double.MAX_VALUE;
-            int[] bv = variants[0], bb = blocks[0];
-            for (int[] v : variants) {
-                for (int[] b : blocks) {
-                    gpu.variant(v[0], v[1]).blockShape(b[0], b[1]);
+            rows.add(new Row("cuda f16 mask-blended, DEFAULT (auto)", w, h, planes, ms, blendH.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), wantBlend)));
+            gpu.kernel(CudaRenderer.Kernel.ORIGINAL, 1, 1).blockShape(128, 2);
+            ms = time(gpu, iters, () -> gpu.setView(res, tgt), () -> gpu.launch(res, t));
+            rows.add(new Row("cuda f32 plain, ORIGINAL kernel, block 128x2", w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
+            ms = time(gpu, iters, () -> gpu.setView(half, tgt), () -> gpu.launch(half, t));
+            rows.add(new Row("cuda f16 storage, ORIGINAL kernel, block 128x2", w, h, planes, ms, half.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), want)));
+            ms = time(gpu, iters, () -> gpu.setView(blend, tgt), () -> gpu.launch(blend, t));
+            rows.add(new Row("cuda f32 mask-blended, ORIGINAL kernel, block 128x2", w, h, planes, ms, blend.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
+            for (int u : new int[]{1, 2}) {
+                for (int[] b : new int[][]{{32, 2}, {32, 4}, {64, 2}, {32, 8}}) {
+                    gpu.kernel(CudaRenderer.Kernel.ANCHORED, u, 1).blockShape(b[0], b[1]);
+                    String v = ", ANCHORED u" + u + ", block " + b[0] + "x" + b[1];
                     ms = time(gpu, iters, () -> gpu.setView(res, tgt), () -> gpu.launch(res, t));
-                    rows.add(new Row("cuda f32 plain, g" + v[0] + "p" + v[1] + ", block " + b[0] + "x" + b[1], w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
-                    if (ms[2] < best) { best = ms[2]; bv = v; bb = b; }
+                    rows.add(new Row("cuda f32 plain" + v, w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
+                    ms = time(gpu, iters, () -> gpu.setView(half, tgt), () -> gpu.launch(half, t));
+                    rows.add(new Row("cuda f16 storage" + v, w, h, planes, ms, half.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), want)));
+                    ms = time(gpu, iters, () -> gpu.setView(blend, tgt), () -> gpu.launch(blend, t));
+                    rows.add(new Row("cuda f32 mask-blended" + v, w, h, planes, ms, blend.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
+                    ms = time(gpu, iters, () -> gpu.setView(blendH, tgt), () -> gpu.launch(blendH, t));
+                    rows.add(new Row("cuda f16 mask-blended" + v, w, h, planes, ms, blendH.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), wantBlend)));
+                    // two rows per thread (plain MPIs only)
+                    gpu.kernel(CudaRenderer.Kernel.ANCHORED, u, 2);
+                    v = ", ANCHORED u" + u + " 2 rows/thread, block " + b[0] + "x" + b[1];
+                    ms = time(gpu, iters, () -> gpu.setView(res, tgt), () -> gpu.launch(res, t));
+                    rows.add(new Row("cuda f32 plain" + v, w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
+                    ms = time(gpu, iters, () -> gpu.setView(half, tgt), () -> gpu.launch(half, t));
+                    rows.add(new Row("cuda f16 storage" + v, w, h, planes, ms, half.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), want)));
                 }
             }
-            gpu.variant(bv[0], bv[1]).blockShape(bb[0], bb[1]);
-            String blk = ", g" + bv[0] + "p" + bv[1] + ", block " + bb[0] + "x" + bb[1];
-            System.out.printf(Locale.ROOT, "%s: fastest f32 plain%s (%.4f ms back-to-back)%n", size, blk, best);
-            gpu.precise(false);
-            ms = time(gpu, iters, () -> gpu.setView(res, tgt), () -> gpu.launch(res, t));
-            rows.add(new Row("cuda f32 plain, float32 coordinates" + blk, w, h, planes, ms, res.bytesPerRender(), "max err vs CPU " + err(t.download(), want)));
-            gpu.precise(true);
-            for (int[] v : variants) {   // f16 and the fused blend: each variant at the f32 winner's block
-                gpu.variant(v[0], v[1]);
-                String b2 = ", g" + v[0] + "p" + v[1] + ", block " + bb[0] + "x" + bb[1];
-                ms = time(gpu, iters, () -> gpu.setView(half, tgt), () -> gpu.launch(half, t));
-                rows.add(new Row("cuda f16 storage" + b2, w, h, planes, ms, half.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), want)));
-                ms = time(gpu, iters, () -> gpu.setView(blend, tgt), () -> gpu.launch(blend, t));
-                rows.add(new Row("cuda f32 mask-blended (fg+bg+mask fused)" + b2, w, h, planes, ms, blend.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
-                ms = time(gpu, iters, () -> gpu.setView(blendH, tgt), () -> gpu.launch(blendH, t));
-                rows.add(new Row("cuda f16 mask-blended (fg+bg+mask fused)" + b2, w, h, planes, ms, blendH.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), wantBlend)));
-            }
-            gpu.variant(bv[0], bv[1]);
+            gpu.auto();
             ms = time(gpu, iters, () -> {}, () -> gpu.blendInto(blend, video));
             rows.add(new Row("cuda f32 video path: blend into resident MPI (once per frame)", w, h, planes, ms, blend.bytesPerRender() + video.bytesPerRender(), "reads 9 ch, writes 4"));
             ms = time(gpu, iters, () -> gpu.setView(video, tgt), () -> gpu.launch(video, t));
-            rows.add(new Row("cuda f32 video path: render a view of the blended resident" + blk, w, h, planes, ms, video.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
+            rows.add(new Row("cuda f32 video path: render a view of the blended resident (auto)", w, h, planes, ms, video.bytesPerRender(), "max err vs CPU " + err(t.download(), wantBlend)));
             ms = time(gpu, iters, () -> {}, () -> gpu.blendInto(blendH, videoH));
             rows.add(new Row("cuda f16 video path: blend into resident MPI (once per frame)", w, h, planes, ms, blendH.bytesPerRender() + videoH.bytesPerRender(), "reads 9 ch, writes 4"));
             ms = time(gpu, iters, () -> gpu.setView(videoH, tgt), () -> gpu.launch(videoH, t));
-            rows.add(new Row("cuda f16 video path: render a view of the blended resident" + blk, w, h, planes, ms, videoH.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), wantBlend)));
+            rows.add(new Row("cuda f16 video path: render a view of the blended resident (auto)", w, h, planes, ms, videoH.bytesPerRender(), "max err vs CPU f32 " + err(t.download(), wantBlend)));
             gpu.auto();
             // end to end through the MpiRenderer interface (upload + render + download), for scale
             long t0 = System.nanoTime();
@@ -226,7 +214,7 @@ public final class GpuBenchmark {
             double e = 0;
             for (int i = 0; i < got.length; i++) e = Math.max(e, Math.abs(got[i] - wantPsv[i]));
             double[] ms = time(gpu, iters, () -> {}, job::launchOnly);
-            rows.add(new Row("cuda plane-sweep volume, 4 views (bytes written)", w, h, planes, ms, job.outputBytes(),
+            rows.add(new Row("cuda plane-sweep volume, 4 views (pack + sweep; bytes written)", w, h, planes, ms, job.outputBytes(),
                     String.format(Locale.ROOT, "max err vs CPU %.2e", e)));
         }
     }

@@ -50,13 +50,26 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     private final CUdeviceptr cHom = new CUdeviceptr(), cInvd = new CUdeviceptr(), cPsv = new CUdeviceptr();
     private final String deviceName, ptxName;
     private final int ccMajor, ccMinor;
-    /** Kernel variant {planesPerStep, rowsPerThread} and block shape used when auto-selection is off and none set. */
-    public static final int[] DEFAULT_VARIANT = {0, 1}, DEFAULT_BLOCK = {64, 4};
-    private int groupPlanes = DEFAULT_VARIANT[0], rowsPerThread_ = DEFAULT_VARIANT[1];
+    /** Which render kernels a launch uses (see {@link #kernel}). */
+    public enum Kernel {
+        /**
+         * The default: the double-precision projection is done once per warp of 32 pixels and plane, each pixel
+         * then works in float relative to the warp's anchor texel (render3_* in mpi_render.cu); ~1e-6 of
+         * {@link CpuRenderer}. Planes that are strongly zoomed out or tilted within a warp fall back to the exact
+         * per-pixel taps inside the kernel.
+         */
+        ANCHORED,
+        /** The original kernels: double-precision projection per pixel and plane (render_*); ~1e-7 of the CPU. */
+        ORIGINAL
+    }
+
+    /** Block shape when auto-selection is off and none was set. */
+    public static final int[] DEFAULT_BLOCK = {32, 4};
+    private Kernel kernel = Kernel.ANCHORED;
+    private int unroll = 1, rows = 1;
     private int blockX = DEFAULT_BLOCK[0], blockY = DEFAULT_BLOCK[1];
-    /** Per launch: the variant and block measured fastest on the H100 for the data kind and output size (see {@link #auto}). */
+    /** Per launch: the kernel, unrolling and block measured fastest on the H100 for the data kind (see {@link #auto}). */
     private boolean auto = true;
-    private boolean precise = true;
     private boolean closed;
 
     /** Whether a CUDA driver and at least one device are present (probes once). */
@@ -123,7 +136,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         }
     }
 
-    @Override public String name() { return "cuda(" + deviceName + (precise ? "" : ", fast") + ")"; }
+    @Override public String name() { return "cuda(" + deviceName + ")"; }
 
     /** The device's name, e.g. "NVIDIA H100 80GB HBM3". */
     public String deviceName() { return deviceName; }
@@ -144,9 +157,14 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         return v[0];
     }
 
-    /** Thread-block shape of the render kernels (default 64 × 4). */
+    /**
+     * Thread-block shape of the render kernels (turns auto-selection off). The {@link Kernel#ANCHORED} kernels need
+     * a whole number of warps per block (x · y a multiple of 32).
+     */
     public CudaRenderer blockShape(int x, int y) {
-        if (x <= 0 || y <= 0 || x * y > 1024) throw new IllegalArgumentException("bad block " + x + "x" + y);
+        if (x <= 0 || y <= 0 || x * y > 1024 || (x * y) % 32 != 0) {
+            throw new IllegalArgumentException("bad block " + x + "x" + y + " (at most 1024 threads, a multiple of 32)");
+        }
         blockX = x;
         blockY = y;
         auto = false;
@@ -154,10 +172,20 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     }
 
     /**
-     * Precise sample positions (default): the projection in double as the CPU reference, ~1e-7 agreement of the
-     * bilinear weights. {@code false}: float32 throughout (weights off by up to ~1e-4 at 1920 px).
+     * The render kernels to launch (turns auto-selection off): {@link Kernel#ANCHORED} with the plane loop unrolled
+     * {@code unroll} (1 or 2) times and {@code rows} (1 or 2) vertically adjacent pixels per thread (2: plain MPIs
+     * with blocks at least 32 wide; otherwise 1 is used), or {@link Kernel#ORIGINAL} (unroll and rows ignored).
+     * Same results to ~1e-6.
      */
-    public CudaRenderer precise(boolean p) { precise = p; return this; }
+    public CudaRenderer kernel(Kernel k, int unroll, int rows) {
+        if (unroll != 1 && unroll != 2) throw new IllegalArgumentException("unroll must be 1 or 2, got " + unroll);
+        if (rows != 1 && rows != 2) throw new IllegalArgumentException("rows must be 1 or 2, got " + rows);
+        kernel = k;
+        this.unroll = unroll;
+        this.rows = rows;
+        auto = false;
+        return this;
+    }
 
     // ------------------------------------------------------------------------------------------ resident data
 
@@ -321,32 +349,17 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     }
 
     /**
-     * Render kernel organisation: {@code planesPerStep} (G = 1, 2, 4) planes' loads issued before compositing and
-     * {@code rowsPerThread} (PY = 1, 2) vertically adjacent pixels per thread, sharing a tap row where they can
-     * (kernels {@code render_*_gGpPY}); {@code (0, 1)} selects the original one-pixel kernels, {@code (-1, 1)} the
-     * same capped at 32 registers (full occupancy with 256-thread blocks; precise paths only). Same results.
-     */
-    public CudaRenderer variant(int planesPerStep, int rowsPerThread) {
-        if (!(planesPerStep <= 0 && planesPerStep >= -1 && rowsPerThread == 1) && !(rowsPerThread == 1 && (planesPerStep == 1 || planesPerStep == 2 || planesPerStep == 4))
-                && !(rowsPerThread == 2 && (planesPerStep == 1 || planesPerStep == 2)))
-            throw new IllegalArgumentException("no kernel variant g" + planesPerStep + "p" + rowsPerThread);
-        groupPlanes = planesPerStep;
-        rowsPerThread_ = rowsPerThread;
-        auto = false;
-        return this;
-    }
-
-    /**
-     * Chooses kernel variant and block per launch (the default; {@link #variant} or {@link #blockShape} turn it
-     * off), from lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: float32 blend-on-the-fly g1p1 128x2 (0.905 vs
-     * 0.965 ms at 1920x1080x32); plain MPIs below 1 Mpixel of output g4p1 32x8 (0.071 vs 0.077 ms at 640x360x32),
-     * larger the original kernel at 128x2 (0.515 ms; the grouped ones are 8% slower there); otherwise the original
-     * kernel at 64x4. All variants give the same results (GPU tests).
+     * Chooses kernel and block per launch (the default; {@link #kernel} or {@link #blockShape} turn it off), from
+     * lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: {@link Kernel#ANCHORED} with 32x4 blocks; plain MPIs (f32 and
+     * f16) two rows per thread, plane loop not unrolled (1920x1080x32 f32 0.415 ms, 640x360x32 0.056 ms); mask-blended
+     * renders one row per thread, unrolled twice (f32 0.894 ms at 1920x1080x32). {@link Kernel#ORIGINAL} at 128x2 for
+     * MPIs of 2^31 texels or more (the anchored kernels index texels with 32-bit integers).
      */
     public CudaRenderer auto() {
         auto = true;
-        groupPlanes = DEFAULT_VARIANT[0];
-        rowsPerThread_ = DEFAULT_VARIANT[1];
+        kernel = Kernel.ANCHORED;
+        unroll = 1;
+        rows = 1;
         blockX = DEFAULT_BLOCK[0];
         blockY = DEFAULT_BLOCK[1];
         return this;
@@ -355,33 +368,46 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     /** Launches the render kernel for the view last given to {@link #setView} (asynchronous). */
     public void launch(Resident r, Target t) {
         cuCtxSetCurrent(context);
-        String fn;
         List<Pointer> args = new ArrayList<>();
+        String src;
         if (r.kind == Kind.MPI) {
-            fn = r.half ? "render_f16" : "render_f32";
-            if (!precise) fn += "_fast";
+            src = r.half ? "f16" : "f32";
             args.add(Pointer.to(r.a));
         } else {
-            fn = r.half ? "render_blend_f16" : "render_blend_f32";
+            src = r.half ? "blend_f16" : "blend_f32";
             args.add(Pointer.to(r.a));
             args.add(Pointer.to(r.b));
             args.add(Pointer.to(r.mask));
         }
-        int g = groupPlanes, py = rowsPerThread_, bx = blockX, by = blockY;
+        Kernel k = kernel;
+        int u = unroll, py = rows, bx = blockX, by = blockY;
         if (auto) {
-            g = 0; py = 1; bx = 64; by = 4;
-            if (r.kind == Kind.BLEND && !r.half) { g = 1; bx = 128; by = 2; }
-            else if (r.kind == Kind.MPI && (long) t.width * t.height < 1_000_000) { g = 4; bx = 32; by = 8; }
-            else if (r.kind == Kind.MPI) { bx = 128; by = 2; }
+            k = Kernel.ANCHORED;
+            py = r.kind == Kind.MPI ? 2 : 1;
+            u = r.kind == Kind.BLEND ? 2 : 1;
+            bx = 32;
+            by = 4;
         }
-        if (g > 0) fn += "_g" + g + "p" + py;
-        else if (g < 0 && precise) fn += "_lb";
+        if ((long) r.planes * r.height * r.width >= Integer.MAX_VALUE) {   // 32-bit texel indices do not reach
+            k = Kernel.ORIGINAL;
+            if (auto) { bx = 128; by = 2; }
+        }
+        if (r.kind != Kind.MPI || bx % 32 != 0) py = 1;
+        String fn = k == Kernel.ANCHORED ? "render3_" + src + "_u" + u + (py == 2 ? "_r2" : "") : "render_" + src;
+        if (k == Kernel.ORIGINAL) py = 1;
+        int shared = k == Kernel.ANCHORED ? bx * by / 32 * 1536 : 0;
+        CUfunction f = function(fn);
+        int[] max = new int[1];
+        cuFuncGetAttribute(max, jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, f);
+        if (bx * by > max[0]) {
+            throw new IllegalArgumentException("block " + bx + "x" + by + " exceeds the " + max[0] + " threads " + fn + " can run per block");
+        }
         for (int v : new int[]{r.planes, r.height, r.width, t.height, t.width}) args.add(Pointer.to(new int[]{v}));
         args.add(Pointer.to(t.rgb));
         args.add(Pointer.to(t.acc));
         args.add(Pointer.to(t.disp));
-        cuLaunchKernel(function(fn), (t.width + bx - 1) / bx, (t.height + by * py - 1) / (by * py), 1,
-                bx, by, 1, 0, null, Pointer.to(args.toArray(new Pointer[0])), null);
+        cuLaunchKernel(f, (t.width + bx - 1) / bx, (t.height + by * py - 1) / (by * py), 1,
+                bx, by, 1, shared, null, Pointer.to(args.toArray(new Pointer[0])), null);
     }
 
     /** Renders a resident MPI to a view and copies the result to the host. */
@@ -424,7 +450,8 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     public final class PlaneSweepJob implements AutoCloseable {
         final int V, D, H, W;
         final boolean released;
-        final CUdeviceptr img = new CUdeviceptr(), meta = new CUdeviceptr(), out = new CUdeviceptr();
+        final CUdeviceptr img = new CUdeviceptr(), packed = new CUdeviceptr(), meta = new CUdeviceptr(), out = new CUdeviceptr();
+        final long texels;
         final double[] consts;
         private boolean freed;
 
@@ -445,6 +472,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
                 m[3 * v] = (int) total; m[3 * v + 1] = c.width(); m[3 * v + 2] = c.height();
                 total += n;
             }
+            texels = total / 3;
             float[] all = new float[(int) total];
             for (int v = 0; v < V; v++) System.arraycopy(images.get(v), 0, all, m[3 * v], images.get(v).length);
             double[] kRefInv = Mat.inverse(ref.k());
@@ -462,6 +490,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             cuCtxSetCurrent(context);
             cuMemAlloc(img, total * Sizeof.FLOAT);
             cuMemcpyHtoD(img, Pointer.to(all), total * Sizeof.FLOAT);
+            cuMemAlloc(packed, texels * 4 * Sizeof.FLOAT);
             cuMemAlloc(meta, m.length * (long) Sizeof.INT);
             cuMemcpyHtoD(meta, Pointer.to(m), m.length * (long) Sizeof.INT);
             cuMemAlloc(out, outputBytes());
@@ -477,11 +506,19 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             launchOnly();
         }
 
-        /** Launches the kernel with the constants already in place (for timing repeated builds). */
+        /**
+         * Launches the kernels with the constants already in place (for timing repeated builds): psv_pack (the
+         * images to float4 texels holding colour + 1), then plane_sweep3 (128x1 blocks, one thread per two
+         * reference pixels of a column, one view and 32 planes).
+         */
         public void launchOnly() {
-            Pointer p = Pointer.to(Pointer.to(img), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(new int[]{D}),
+            launch1d("psv_pack", texels, Pointer.to(img), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(packed),
+                    Pointer.to(new long[]{texels}));
+            Pointer p = Pointer.to(Pointer.to(packed), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(new int[]{D}),
                     Pointer.to(new int[]{H}), Pointer.to(new int[]{W}), Pointer.to(new int[]{released ? 1 : 0}), Pointer.to(out));
-            cuLaunchKernel(function("plane_sweep"), (W + 31) / 32, (H + 7) / 8, V * D, 32, 8, 1, 0, null, p, null);
+            int bx = 128, by = 1;   // two rows per thread
+            cuLaunchKernel(function("plane_sweep3"), (W + bx - 1) / bx, (H + 2 * by - 1) / (2 * by), V * ((D + 31) / 32), bx, by, 1,
+                    bx * by / 32 * 1536, null, p, null);
         }
 
         public float[] download() {
@@ -496,6 +533,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             freed = true;
             cuCtxSetCurrent(context);
             cuMemFree(img);
+            cuMemFree(packed);
             cuMemFree(meta);
             cuMemFree(out);
         }

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** CPU-side checks of the CUDA renderer: always run (no GPU needed). */
 class CudaRendererTest {
-    static final String[] KERNELS = {"render_f32", "render_f32_fast", "render_f16", "render_f16_fast", "render_blend_f32",
-            "render_blend_f16", "render_f32_g1p1", "render_f32_g2p1", "render_f32_g4p1", "render_f32_g1p2", "render_f32_g2p2",
-            "render_blend_f32_g2p1", "render_f16_g2p1", "render_f32_lb", "render_blend_f32_lb", "blend_f32", "blend_f16", "f32_to_f16", "plane_sweep"};
+    static final String[] KERNELS = {"render_f32", "render_f16", "render_blend_f32", "render_blend_f16",
+            "render3_f32_u1", "render3_f32_u2", "render3_f16_u1", "render3_f16_u2", "render3_blend_f32_u1", "render3_blend_f32_u2",
+            "render3_blend_f16_u1", "render3_blend_f16_u2", "render3_f32_u1_r2", "render3_f32_u2_r2", "render3_f16_u1_r2", "render3_f16_u2_r2", "blend_f32", "blend_f16", "f32_to_f16", "psv_pack", "plane_sweep3"};
 
     @Test void ptxResourcesExistAndDeclareEveryKernel() {
         for (String f : new String[]{"mpi_render.sm_90.ptx", "mpi_render.compute_75.ptx"}) {

@@ -1,0 +1,453 @@
+// Kernel lab for the CUDA renderer (issue 6): times and cross-checks the kernels of lib/src/main/cuda/mpi_render.cu
+// (and experimental variants defined here: register caps, 4 rows per thread, layered-texture paths, the original
+// plane-sweep kernel as reference) in plain CUDA C++, on the same scene as GpuBenchmark, so that variants can be
+// compared and profiled (ncu) in one device call without the Java stack.
+//   nvcc -O3 -arch=sm_90 -std=c++20 -o lab lab.cu     (here: nvcc 13 builds a binary that runs on the device)
+//   ./lab bench   correctness on rotated/zoomed views, then timings (640x360x32, 1920x1080x32; CUDA events,
+//                 median of 30 after 5 warm-ups, one launch and 10 back-to-back)
+//   ./lab check   correctness scenes only;   ./lab prof   one launch of the profiled kernels (run under ncu)
+// On the device: copy the binary (and this file + mpi_render.cu, to rebuild there) into a git-ignored folder of the
+// checkout the device tool sends, name it in `carry`. Reference for every check: the original precise kernels
+// (render_*, plane_sweep below), which match CpuRenderer/PlaneSweep to <= 4.2e-7. Results and what they showed:
+// lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md.
+#include "../../src/main/cuda/mpi_render.cu"
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <cmath>
+#include <vector>
+#include <string>
+#include <algorithm>
+#include <functional>
+
+// ---------------------------------------------------------------- the original plane-sweep kernel (reference)
+// out [3V, D, H, W]: channel 3v+c of view v; -1 where the voxel sees no source pixel (bilinear of img+1, zeros
+// outside, minus 1). Per (view, plane) p = A (x+.5, y+.5, 1) + b (c_psv), p_z <= 0 -> outside, (u,v) = p_xy/p_z,
+// sampled at (u*sx - off, v*sy - off): released (s = (W-1)/W, off = 0) or pixel centres (s = 1, off = .5).
+// images: V planar [3, sh_v, sw_v] images concatenated; meta[v] = {offset (floats), sw, sh}.
+extern "C" __global__ void plane_sweep(const float* __restrict__ images, const int* __restrict__ meta, int V, int D,
+                                       int H, int W, int released, float* __restrict__ out) {
+    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
+    int vd = blockIdx.z, v = vd / D, d = vd - v * D;
+    if (x >= W || y >= H) return;
+    const double* m = c_psv + 12 * vd;
+    int off = __ldg(meta + 3 * v), sw = __ldg(meta + 3 * v + 1), sh = __ldg(meta + 3 * v + 2);
+    double px = x + 0.5, py = y + 0.5;
+    double qx = fma(m[0], px, fma(m[1], py, m[2])) + m[9];
+    double qy = fma(m[3], px, fma(m[4], py, m[5])) + m[10];
+    double qz = fma(m[6], px, fma(m[7], py, m[8])) + m[11];
+    float cr = -1.f, cg = -1.f, cb = -1.f;
+    if (qz > 0.0) {
+        double scx = released ? (sw - 1.0) / sw : 1.0, scy = released ? (sh - 1.0) / sh : 1.0;
+        double ox = released ? 0.0 : 0.5;
+        double ux = qx * scx, uy = qy * scy;        // sample position = u/qz - ox
+        float rz = 1.f / (float) qz;
+        float sx = (float) ux * rz - (float) ox, sy = (float) uy * rz - (float) ox;
+        if (sx > -2.f && sy > -2.f && sx < sw + 1.f && sy < sh + 1.f) {
+            float xf = floorf(sx), yf = floorf(sy);
+            float fx = (float) fma(-((double) xf + ox), qz, ux) * rz;
+            float fy = (float) fma(-((double) yf + ox), qz, uy) * rz;
+            int x0 = (int) xf, y0 = (int) yf;
+            if (fx < 0.f) { fx += 1.f; x0 -= 1; } else if (fx >= 1.f) { fx -= 1.f; x0 += 1; }
+            if (fy < 0.f) { fy += 1.f; y0 -= 1; } else if (fy >= 1.f) { fy -= 1.f; y0 += 1; }
+            if (fx >= 1.f) fx = 0.99999994f;
+            if (fy >= 1.f) fy = 0.99999994f;
+            bool inside = !(x0 < -1 || y0 < -1 || (x0 == -1 && fx <= 0.f) || (y0 == -1 && fy <= 0.f) || x0 >= sw || y0 >= sh);
+            if (inside) {
+                float wx0 = x0 >= 0 ? 1.f - fx : 0.f, wx1 = x0 + 1 < sw ? fx : 0.f;
+                float wy0 = y0 >= 0 ? 1.f - fy : 0.f, wy1 = y0 + 1 < sh ? fy : 0.f;
+                int xa = max(x0, 0), xb = min(x0 + 1, sw - 1), ya = max(y0, 0), yb = min(y0 + 1, sh - 1);
+                float w00 = wx0 * wy0, w01 = wx1 * wy0, w10 = wx0 * wy1, w11 = wx1 * wy1;
+                int sp = sw * sh;
+                const float* im = images + off;
+                int a0 = ya * sw + xa, a1 = ya * sw + xb, a2 = yb * sw + xa, a3 = yb * sw + xb;
+                float c[3];
+#pragma unroll
+                for (int k = 0; k < 3; k++) {
+                    const float* p = im + k * sp;
+                    c[k] = w00 * (__ldg(p + a0) + 1.f) + w01 * (__ldg(p + a1) + 1.f)
+                         + w10 * (__ldg(p + a2) + 1.f) + w11 * (__ldg(p + a3) + 1.f) - 1.f;
+                }
+                cr = c[0]; cg = c[1]; cb = c[2];
+            }
+        }
+    }
+    size_t plane = (size_t) H * W, chan = (size_t) D * plane;
+    size_t o = (size_t) (3 * v) * chan + (size_t) d * plane + (size_t) y * W + x;
+    out[o] = cr; out[o + chan] = cg; out[o + 2 * chan] = cb;
+}
+
+
+// register-capped variants of render3 (occupancy experiments)
+extern "C" __global__ void __launch_bounds__(128, 8) render3_f32_u1_c8(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 10) render3_f32_u1_c10(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 12) render3_f32_u1_c12(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 10) render3_f16_u2_c10(const uint2* __restrict__ mpi, DIMS, OUT) { render3<2, 1>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+
+extern "C" __global__ void render3_f32_u1_r4(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 4>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render3_f16_u2_r4(const uint2* __restrict__ mpi, DIMS, OUT) { render3<2, 4>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render3_f16_u1_r4(const uint2* __restrict__ mpi, DIMS, OUT) { render3<1, 4>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+
+#define CK(x) do { cudaError_t e_ = (x); if (e_ != cudaSuccess) { printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); exit(1); } } while (0)
+
+// ---------------------------------------------------------------- experimental texture kernels
+// tex_hw: hardware bilinear (1 fetch per plane; 8-bit weights), layered texture, border = zero padding.
+// tex_pt: point sampling, 4 fetches, float weights (exact), border = zero padding.
+template <class T, bool HW, int U>
+__device__ __forceinline__ void render_tex(cudaTextureObject_t tex, int D, int mh, int mw, int h, int w,
+                                           float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
+    extern __shared__ float4 s_coef[];
+    int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
+    bool inside = x < w && y < h;
+    if (__all_sync(0xffffffffu, !inside)) return;
+    int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
+    Warp Wp; float dx = Wp.dx, dy = Wp.dy;
+    float4* sc = s_coef + 96 * (tid >> 5);
+    Acc A;
+    for (int c0 = D - 1; c0 >= 0; c0 -= 32) {
+        int n = min(32, c0 + 1);
+        __syncwarp();
+        if (lane < n) anchor_coef(c_hom + 9 * (c0 - lane), 0.5, Wp, c_invd[c0 - lane], sc + 3 * lane);
+        __syncwarp();
+#pragma unroll U
+        for (int k = 0; k < n; k++) {
+            int i = c0 - k;
+            float4 a = sc[3 * k], b = sc[3 * k + 1], e = sc[3 * k + 2];
+            float qz = fmaf(e.x, dy, fmaf(b.w, dx, a.w));
+            float rx = fmaf(a.z, dy, fmaf(a.y, dx, a.x));
+            float ry = fmaf(b.z, dy, fmaf(b.y, dx, b.x));
+            float r = rcp_approx(qz);
+            float sx = rx * r, sy = ry * r;
+            sx = fminf(fmaxf(sx, -4096.f), 4096.f); sy = fminf(fmaxf(sy, -4096.f), 4096.f);
+            float4 c;
+            if (HW) {
+                c = tex2DLayered<float4>(tex, (float) __float_as_int(e.y) + sx + 0.5f, (float) __float_as_int(e.z) + sy + 0.5f, i);
+            } else {
+                float fx, fy;
+                int x0 = __float_as_int(e.y) + split(sx, fx), y0 = __float_as_int(e.z) + split(sy, fy);
+                float X = x0 + 0.5f, Y = y0 + 0.5f;
+                float4 t00 = tex2DLayered<float4>(tex, X, Y, i), t01 = tex2DLayered<float4>(tex, X + 1.f, Y, i);
+                float4 t10 = tex2DLayered<float4>(tex, X, Y + 1.f, i), t11 = tex2DLayered<float4>(tex, X + 1.f, Y + 1.f, i);
+                Tap t; t.w00 = (1 - fx) * (1 - fy); t.w01 = fx * (1 - fy); t.w10 = (1 - fx) * fy; t.w11 = fx * fy;
+                c = wsum(t, t00, t01, t10, t11);
+            }
+            A.over(c, e.w);
+        }
+    }
+    if (!inside) return;
+    size_t hw = (size_t) h * w, o = (size_t) y * w + x;
+    rgb[o] = A.r; rgb[hw + o] = A.g; rgb[2 * hw + o] = A.b; acc[o] = A.a; disp[o] = A.d;
+}
+extern "C" __global__ void tex_hw_u2(cudaTextureObject_t t, DIMS, OUT) { render_tex<float4, true, 2>(t, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void tex_pt_u2(cudaTextureObject_t t, DIMS, OUT) { render_tex<float4, false, 2>(t, D, mh, mw, h, w, rgb, acc, disp); }
+
+__global__ void fill_random(float* p, size_t n, unsigned seed) {
+    for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < n; i += (size_t) gridDim.x * blockDim.x) {
+        unsigned x = (unsigned) i * 2654435761u ^ seed * 0x9E3779B9u ^ (unsigned) (i >> 32) * 0x85ebca6bu;
+        x ^= x >> 16; x *= 0x7feb352du; x ^= x >> 15; x *= 0x846ca68bu; x ^= x >> 16;
+        p[i] = (x >> 8) * (1.0f / 16777216.0f);
+    }
+}
+
+// ---------------------------------------------------------------- host maths (Homography.targetToReference)
+static void matmul3(const double* a, const double* b, double* c) {
+    for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) { double s = 0; for (int k = 0; k < 3; k++) s += a[3 * i + k] * b[3 * k + j]; c[3 * i + j] = s; }
+}
+static void inv3(const double* m, double* o) {
+    double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+    o[0] = (m[4] * m[8] - m[5] * m[7]) / det; o[1] = (m[2] * m[7] - m[1] * m[8]) / det; o[2] = (m[1] * m[5] - m[2] * m[4]) / det;
+    o[3] = (m[5] * m[6] - m[3] * m[8]) / det; o[4] = (m[0] * m[8] - m[2] * m[6]) / det; o[5] = (m[2] * m[3] - m[0] * m[5]) / det;
+    o[6] = (m[3] * m[7] - m[4] * m[6]) / det; o[7] = (m[1] * m[6] - m[0] * m[7]) / det; o[8] = (m[0] * m[4] - m[1] * m[3]) / det;
+}
+// target pose relative to reference: R = yaw about y, t; K = [[f,0,W/2],[0,f,H/2],[0,0,1]] (same for both, fscale for target)
+static void homographies(int W, int H, int D, double tx, double ty, double tz, double yaw, double fscale, std::vector<double>& hom, std::vector<float>& invd) {
+    double K[9] = {0.8 * W, 0, W / 2.0, 0, 0.8 * W, H / 2.0, 0, 0, 1}, Kt[9] = {0.8 * W * fscale, 0, W / 2.0, 0, 0.8 * W * fscale, H / 2.0, 0, 0, 1}, Kti[9];
+    inv3(Kt, Kti);
+    double cs = cos(yaw), sn = sin(yaw);
+    double R[9] = {cs, 0, sn, 0, 1, 0, -sn, 0, cs}, Rt[9] = {cs, 0, -sn, 0, 1, 0, sn, 0, cs};
+    double t[3] = {tx, ty, tz}, rtt[3];
+    for (int i = 0; i < 3; i++) rtt[i] = Rt[3 * i] * t[0] + Rt[3 * i + 1] * t[1] + Rt[3 * i + 2] * t[2];
+    (void) R;
+    hom.resize(9 * D); invd.resize(D);
+    for (int i = 0; i < D; i++) {
+        double dep = 1.0 / (0.01 + (1.0 - 0.01) * i / (D - 1));
+        double m[9], tmp[9], hh[9];
+        for (int r = 0; r < 3; r++) for (int c = 0; c < 3; c++) m[3 * r + c] = Rt[3 * r + c] - rtt[r] * Rt[6 + c] / (dep + rtt[2]);
+        matmul3(K, m, tmp); matmul3(tmp, Kti, hh);
+        for (int k = 0; k < 9; k++) hom[9 * i + k] = hh[k];
+        invd[i] = (float) (1.0 / dep);
+    }
+}
+
+__global__ void maxdiff_k(const float* a, const float* b, size_t n, unsigned* m) {
+    float mx = 0.f;
+    for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < n; i += (size_t) gridDim.x * blockDim.x) {
+        float d = fabsf(a[i] - b[i]);
+        if (!(d <= mx)) mx = d != d ? 1e30f : d;   // NaN counts as huge
+    }
+    atomicMax(m, __float_as_uint(mx));
+}
+static float maxdiff(const float* a, const float* b, size_t n) {
+    static unsigned* m = nullptr;
+    if (!m) CK(cudaMalloc(&m, 4));
+    CK(cudaMemset(m, 0, 4));
+    maxdiff_k<<<1024, 256>>>(a, b, n, m);
+    unsigned h; CK(cudaMemcpy(&h, m, 4, cudaMemcpyDeviceToHost));
+    float f; memcpy(&f, &h, 4); return f;
+}
+
+struct Timing { float one, b2b; };
+static Timing timeit(const std::function<void()>& f, int iters = 30) {
+    cudaEvent_t a, b; CK(cudaEventCreate(&a)); CK(cudaEventCreate(&b));
+    for (int i = 0; i < 5; i++) f();
+    CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+    std::vector<float> one(iters), bb(iters);
+    for (int i = 0; i < iters; i++) { cudaEventRecord(a); f(); cudaEventRecord(b); cudaEventSynchronize(b); cudaEventElapsedTime(&one[i], a, b); }
+    for (int i = 0; i < iters; i++) { cudaEventRecord(a); for (int k = 0; k < 10; k++) f(); cudaEventRecord(b); cudaEventSynchronize(b); cudaEventElapsedTime(&bb[i], a, b); bb[i] /= 10; }
+    CK(cudaGetLastError());
+    std::sort(one.begin(), one.end()); std::sort(bb.begin(), bb.end());
+    cudaEventDestroy(a); cudaEventDestroy(b);
+    return {one[iters / 2], bb[iters / 2]};
+}
+
+typedef void (*KF32)(const float4*, int, int, int, int, int, float*, float*, float*);
+typedef void (*KF16)(const uint2*, int, int, int, int, int, float*, float*, float*);
+typedef void (*KBL)(const float4*, const float4*, const float*, int, int, int, int, int, float*, float*, float*);
+typedef void (*KBLH)(const uint2*, const uint2*, const __half*, int, int, int, int, int, float*, float*, float*);
+
+static bool PROF = false;
+
+static void scene(int W, int H, int D, int hard) {
+    printf("\n== %dx%dx%d%s\n", W, H, D, hard ? " (rotated, zoomed view: correctness only)" : "");
+    std::vector<double> hom; std::vector<float> invd;
+    if (hard == 2) homographies(W, H, D, 0.2, -0.1, 0.3, 0.4, 0.3, hom, invd);   // zoomed out, rotated: exercises the fallback
+    else if (hard) homographies(W, H, D, -0.1, 0.03, 0.05, 0.08, 1.3, hom, invd);
+    else homographies(W, H, D, 0.05, 0.02, 0, 0, 1.0, hom, invd);
+    CK(cudaMemcpyToSymbol(c_hom, hom.data(), hom.size() * 8)); CK(cudaMemcpyToSymbol(c_invd, invd.data(), invd.size() * 4));
+    size_t nv = (size_t) D * H * W, hw = (size_t) H * W;
+    float *mpi, *bg, *mask, *out, *ref, *refb, *refh;
+    __half *mpih, *bgh, *maskh;
+    CK(cudaMalloc(&mpi, nv * 16)); CK(cudaMalloc(&bg, nv * 16)); CK(cudaMalloc(&mask, nv * 4));
+    CK(cudaMalloc(&mpih, nv * 8)); CK(cudaMalloc(&bgh, nv * 8)); CK(cudaMalloc(&maskh, nv * 2));
+    CK(cudaMalloc(&out, hw * 20)); CK(cudaMalloc(&ref, hw * 20)); CK(cudaMalloc(&refb, hw * 20)); CK(cudaMalloc(&refh, hw * 20));
+    fill_random<<<1024, 256>>>(mpi, nv * 4, 1); fill_random<<<1024, 256>>>(bg, nv * 4, 2); fill_random<<<1024, 256>>>(mask, nv, 3);
+    f32_to_f16<<<1024, 256>>>(mpi, mpih, nv * 4); f32_to_f16<<<1024, 256>>>(bg, bgh, nv * 4); f32_to_f16<<<1024, 256>>>(mask, maskh, nv);
+    CK(cudaDeviceSynchronize());
+    auto O = [&](float* o) { return std::make_tuple(o, o + 3 * hw, o + 4 * hw); };
+    double mb = nv * 16.0;
+    auto report = [&](const char* name, int bx, int by, Timing t, double bytes, float err) {
+        printf("| %-34s | %dx%d | %dx%dx%d | %.4f | %.4f | %5.0f | %3.0f%% | %.2e |\n", name, bx, by, W, H, D, t.one, t.b2b,
+               bytes / (t.b2b * 1e-3) / 1e9, 100 * bytes / (t.b2b * 1e-3) / 3.35e12, err);
+    };
+    // references (v1 precise, 128x2)
+    {
+        dim3 b(128, 2), g((W + 127) / 128, (H + 1) / 2);
+        auto [r, a, d] = O(ref); render_f32<<<g, b>>>((const float4*) mpi, D, H, W, H, W, r, a, d);
+        auto [r2, a2, d2] = O(refb); render_blend_f32<<<g, b>>>((const float4*) mpi, (const float4*) bg, mask, D, H, W, H, W, r2, a2, d2);
+        auto [r3, a3, d3] = O(refh); render_f16<<<g, b>>>((const uint2*) mpih, D, H, W, H, W, r3, a3, d3);
+        CK(cudaDeviceSynchronize());
+    }
+    auto [r, a, d] = O(out);
+    auto launch_old = [&](KF32 k, int bx, int by) { dim3 b(bx, by), g((W + bx - 1) / bx, (H + by - 1) / by); k<<<g, b>>>((const float4*) mpi, D, H, W, H, W, r, a, d); };
+    auto run3 = [&](const char* name, KF32 k, int bx, int by) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + by - 1) / by); int sm = (bx * by / 32) * 1536;
+        CK(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, sm));
+        auto f = [&] { k<<<g, b, sm>>>((const float4*) mpi, D, H, W, H, W, r, a, d); };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        float e = maxdiff(out, ref, hw * 5);
+        if (PROF || hard) { printf("%s %dx%d: max diff vs v1 %.2e\n", name, bx, by, e); return; }
+        report(name, bx, by, timeit(f), mb, e);
+    };
+    auto run3r2 = [&](const char* name, KF32 k, int bx, int by, int R = 2) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + R * by - 1) / (R * by)); int sm = (bx * by / 32) * 1536;
+        auto f = [&] { k<<<g, b, sm>>>((const float4*) mpi, D, H, W, H, W, r, a, d); };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        float e = maxdiff(out, ref, hw * 5);
+        if (PROF || hard) { printf("%s %dx%d: max diff vs v1 %.2e\n", name, bx, by, e); return; }
+        report(name, bx, by, timeit(f), mb, e);
+    };
+    auto run3r2h = [&](const char* name, KF16 k, int bx, int by, int R = 2) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + R * by - 1) / (R * by)); int sm = (bx * by / 32) * 1536;
+        auto f = [&] { k<<<g, b, sm>>>((const uint2*) mpih, D, H, W, H, W, r, a, d); };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        float e = maxdiff(out, refh, hw * 5);
+        if (PROF || hard) { printf("%s %dx%d: max diff vs v1 f16 %.2e\n", name, bx, by, e); return; }
+        report(name, bx, by, timeit(f), mb / 2, e);
+    };
+    auto run3h = [&](const char* name, KF16 k, int bx, int by) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + by - 1) / by); int sm = (bx * by / 32) * 1536;
+        CK(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, sm));
+        auto f = [&] { k<<<g, b, sm>>>((const uint2*) mpih, D, H, W, H, W, r, a, d); };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        float e = maxdiff(out, refh, hw * 5), e32 = maxdiff(out, ref, hw * 5);
+        if (PROF || hard) { printf("%s %dx%d: max diff vs v1 f16 %.2e (vs f32 %.2e)\n", name, bx, by, e, e32); return; }
+        report(name, bx, by, timeit(f), mb / 2, e);
+    };
+    auto run3b = [&](const char* name, KBL k, int bx, int by) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + by - 1) / by); int sm = (bx * by / 32) * 1536;
+        CK(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, sm));
+        auto f = [&] { k<<<g, b, sm>>>((const float4*) mpi, (const float4*) bg, mask, D, H, W, H, W, r, a, d); };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        float e = maxdiff(out, refb, hw * 5);
+        if (PROF || hard) { printf("%s %dx%d: max diff vs v1 blend %.2e\n", name, bx, by, e); return; }
+        report(name, bx, by, timeit(f), mb * 9 / 4, e);
+    };
+    auto run3bh = [&](const char* name, KBLH k, int bx, int by) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + by - 1) / by); int sm = (bx * by / 32) * 1536;
+        CK(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, sm));
+        auto f = [&] { k<<<g, b, sm>>>((const uint2*) mpih, (const uint2*) bgh, maskh, D, H, W, H, W, r, a, d); };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        float e = maxdiff(out, refb, hw * 5);
+        if (PROF || hard) { printf("%s %dx%d: max diff vs v1 f32 blend %.2e\n", name, bx, by, e); return; }
+        report(name, bx, by, timeit(f), mb * 9 / 8, e);
+    };
+    if (PROF) {   // one launch each of the kernels ncu should look at
+        run3("render3_f32_u1", render3_f32_u1, 32, 4);
+        run3r2("render3_f32_u1_r2", render3_f32_u1_r2, 32, 4);
+        run3r2h("render3_f16_u2_r2", render3_f16_u2_r2, 32, 4);
+        run3b("render3_blend_f32_u1", render3_blend_f32_u1, 32, 4);
+    } else if (hard) {
+        for (auto bs : std::vector<std::pair<int, int>>{{32, 8}, {64, 4}, {16, 16}, {8, 8}, {128, 1}, {32, 3}}) {
+            run3("render3_f32_u1", render3_f32_u1, bs.first, bs.second);
+            run3("render3_f32_u2", render3_f32_u2, bs.first, bs.second);
+        }
+        run3h("render3_f16_u2", render3_f16_u2, 32, 4);
+        run3r2("render3_f32_u1_r2", render3_f32_u1_r2, 32, 4);
+        run3r2("render3_f32_u1_r2", render3_f32_u1_r2, 64, 1);
+        run3r2h("render3_f16_u2_r2", render3_f16_u2_r2, 32, 2);
+        run3b("render3_blend_f32_u2", render3_blend_f32_u2, 32, 4);
+        run3bh("render3_blend_f16_u2", render3_blend_f16_u2, 32, 4);
+    } else {
+        printf("| kernel | block | size | ms 1 launch | ms back-to-back | GB/s | %% of 3.35 TB/s | max diff vs v1 |\n|---|---|---|---|---|---|---|---|\n");
+        report("v1 render_f32 (precise)", 128, 2, timeit([&] { launch_old(render_f32, 128, 2); }), mb, 0);
+        report("v1 render_f32 (precise)", 64, 4, timeit([&] { launch_old(render_f32, 64, 4); }), mb, 0);
+        for (auto bs : std::vector<std::pair<int, int>>{{32, 4}, {64, 2}}) {
+            run3("render3_f32_u1", render3_f32_u1, bs.first, bs.second);
+            run3h("render3_f16_u2", render3_f16_u2, bs.first, bs.second);
+            run3b("render3_blend_f32_u1", render3_blend_f32_u1, bs.first, bs.second);
+        }
+        for (auto bs : std::vector<std::pair<int, int>>{{32, 2}, {32, 4}, {64, 1}}) {
+            run3r2("render3_f32_u1_r2 (2 rows/thread)", render3_f32_u1_r2, bs.first, bs.second);
+            run3r2h("render3_f16_u2_r2 (2 rows/thread)", render3_f16_u2_r2, bs.first, bs.second);
+            run3r2("render3_f32_u1_r4 (4 rows/thread)", render3_f32_u1_r4, bs.first, bs.second, 4);
+            run3r2h("render3_f16_u2_r4 (4 rows/thread)", render3_f16_u2_r4, bs.first, bs.second, 4);
+            run3r2h("render3_f16_u1_r4 (4 rows/thread)", render3_f16_u1_r4, bs.first, bs.second, 4);
+        }
+        {   // originals for blend / f16
+            dim3 b(128, 2), g((W + 127) / 128, (H + 1) / 2);
+            report("v1 render_blend_f32 (original)", 128, 2, timeit([&] { render_blend_f32<<<g, b>>>((const float4*) mpi, (const float4*) bg, mask, D, H, W, H, W, r, a, d); }), mb * 9 / 4, 0);
+            report("v1 render_f16 (original)", 128, 2, timeit([&] { render_f16<<<g, b>>>((const uint2*) mpih, D, H, W, H, W, r, a, d); }), mb / 2, 0);
+        }
+        // texture paths (layered cuArray, block-linear)
+        for (int hwf = 0; hwf < 0; hwf++) {
+            cudaArray_t arr; cudaChannelFormatDesc desc = cudaCreateChannelDesc<float4>();
+            CK(cudaMalloc3DArray(&arr, &desc, make_cudaExtent(W, H, D), cudaArrayLayered));
+            cudaMemcpy3DParms p = {}; p.srcPtr = make_cudaPitchedPtr(mpi, W * 16, W, H); p.dstArray = arr; p.extent = make_cudaExtent(W, H, D); p.kind = cudaMemcpyDeviceToDevice;
+            CK(cudaMemcpy3D(&p));
+            cudaResourceDesc rd = {}; rd.resType = cudaResourceTypeArray; rd.res.array.array = arr;
+            cudaTextureDesc td = {}; td.addressMode[0] = td.addressMode[1] = cudaAddressModeBorder; td.filterMode = hwf ? cudaFilterModeLinear : cudaFilterModePoint;
+            td.readMode = cudaReadModeElementType; td.normalizedCoords = 0;
+            cudaTextureObject_t tex; CK(cudaCreateTextureObject(&tex, &rd, &td, nullptr));
+            for (auto bs : std::vector<std::pair<int, int>>{{32, 8}}) {
+                dim3 b(bs.first, bs.second), g((W + bs.first - 1) / bs.first, (H + bs.second - 1) / bs.second); int sm = (bs.first * bs.second / 32) * 1536;
+                auto f = [&] { if (hwf) tex_hw_u2<<<g, b, sm>>>(tex, D, H, W, H, W, r, a, d); else tex_pt_u2<<<g, b, sm>>>(tex, D, H, W, H, W, r, a, d); };
+                CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+                report(hwf ? "tex float4 hw bilinear (1 fetch)" : "tex float4 point x4 (exact)", bs.first, bs.second, timeit(f), mb, maxdiff(out, ref, hw * 5));
+            }
+            CK(cudaDestroyTextureObject(tex)); CK(cudaFreeArray(arr));
+        }
+        // half4 texture hw bilinear
+        {
+            cudaArray_t arr; cudaChannelFormatDesc desc = cudaCreateChannelDescHalf4();
+            CK(cudaMalloc3DArray(&arr, &desc, make_cudaExtent(W, H, D), cudaArrayLayered));
+            cudaMemcpy3DParms p = {}; p.srcPtr = make_cudaPitchedPtr(mpih, W * 8, W, H); p.dstArray = arr; p.extent = make_cudaExtent(W, H, D); p.kind = cudaMemcpyDeviceToDevice;
+            CK(cudaMemcpy3D(&p));
+            cudaResourceDesc rd = {}; rd.resType = cudaResourceTypeArray; rd.res.array.array = arr;
+            for (int hwf = 1; hwf < 2; hwf++) {
+                cudaTextureDesc td = {}; td.addressMode[0] = td.addressMode[1] = cudaAddressModeBorder; td.filterMode = hwf ? cudaFilterModeLinear : cudaFilterModePoint;
+                td.readMode = cudaReadModeElementType; td.normalizedCoords = 0;
+                cudaTextureObject_t tex; CK(cudaCreateTextureObject(&tex, &rd, &td, nullptr));
+                dim3 b(32, 8), g((W + 31) / 32, (H + 7) / 8); int sm = 8 * 1536;
+                auto f = [&] { if (hwf) tex_hw_u2<<<g, b, sm>>>(tex, D, H, W, H, W, r, a, d); else tex_pt_u2<<<g, b, sm>>>(tex, D, H, W, H, W, r, a, d); };
+                CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+                report(hwf ? "tex half4 hw bilinear (1 fetch)" : "tex half4 point x4", 32, 8, timeit(f), mb / 2, maxdiff(out, ref, hw * 5));
+                CK(cudaDestroyTextureObject(tex));
+            }
+            CK(cudaFreeArray(arr));
+        }
+    }
+    cudaFree(mpi); cudaFree(bg); cudaFree(mask); cudaFree(mpih); cudaFree(bgh); cudaFree(maskh); cudaFree(out); cudaFree(ref); cudaFree(refb); cudaFree(refh);
+
+    // ---------------- plane sweep: 4 views of the reference size (as GpuBenchmark), D planes
+    if (hard && D > 16) return;
+    int V = 4;
+    std::vector<double> cps(12 * V * D);
+    std::vector<int> meta(3 * V);
+    double K[9] = {0.8 * W, 0, W / 2.0, 0, 0.8 * W, H / 2.0, 0, 0, 1}, Ki[9];
+    inv3(K, Ki);
+    for (int v = 0; v < V; v++) {
+        double yaw = hard ? 0.03 * v : 0, cs = cos(yaw), sn = sin(yaw);
+        double R[9] = {cs, 0, sn, 0, 1, 0, -sn, 0, cs}, KR[9], krk[9];
+        matmul3(K, R, KR); matmul3(KR, Ki, krk);
+        double t[3] = {0.03 * v, hard ? -0.01 * v : 0, 0};
+        double b[3]; for (int i = 0; i < 3; i++) b[i] = K[3 * i] * t[0] + K[3 * i + 1] * t[1] + K[3 * i + 2] * t[2];
+        for (int dd = 0; dd < D; dd++) {
+            double dep = 1.0 / (0.01 + (1.0 - 0.01) * dd / (D - 1));
+            for (int i = 0; i < 9; i++) cps[12 * (v * D + dd) + i] = krk[i] * dep;
+            for (int i = 0; i < 3; i++) cps[12 * (v * D + dd) + 9 + i] = b[i];
+        }
+        meta[3 * v] = 3 * W * H * v; meta[3 * v + 1] = W; meta[3 * v + 2] = H;
+    }
+    CK(cudaMemcpyToSymbol(c_psv, cps.data(), cps.size() * 8));
+    float *img, *po, *pr; float4* packed; int* dmeta;
+    size_t tot = (size_t) 3 * W * H * V, vol = (size_t) 3 * V * D * H * W;
+    CK(cudaMalloc(&img, tot * 4)); CK(cudaMalloc(&packed, tot / 3 * 16)); CK(cudaMalloc(&dmeta, meta.size() * 4));
+    CK(cudaMalloc(&po, vol * 4)); CK(cudaMalloc(&pr, vol * 4));
+    fill_random<<<1024, 256>>>(img, tot, 7);
+    CK(cudaMemcpy(dmeta, meta.data(), meta.size() * 4, cudaMemcpyHostToDevice));
+    for (int rel = 1; rel >= 0; rel--) {
+        auto old = [&] { plane_sweep<<<dim3((W + 31) / 32, (H + 7) / 8, V * D), dim3(32, 8)>>>(img, dmeta, V, D, H, W, rel, pr); };
+        old(); CK(cudaDeviceSynchronize());
+        auto pack = [&] { psv_pack<<<(unsigned) std::min<size_t>((tot / 3 + 255) / 256, 16384), 256>>>(img, dmeta, V, packed, (long long) (tot / 3)); };
+        if (PROF) {
+                pack(); CK(cudaDeviceSynchronize());
+            plane_sweep3<<<dim3((W + 127) / 128, (H + 1) / 2, V * ((D + 31) / 32)), dim3(128, 1), 4 * 1536>>>(packed, dmeta, V, D, H, W, rel, po);
+            CK(cudaDeviceSynchronize());
+            printf("psv3 released=%d: max diff vs v1 %.2e\n", rel, maxdiff(po, pr, vol));
+            return;
+        }
+        if (!hard && rel == 1) report("v1 plane_sweep (bytes written)", 32, 8, timeit(old), vol * 4.0, 0);
+        typedef void (*KP)(const float4*, const int*, int, int, int, int, int, float*);
+        KP pk[] = {plane_sweep3};
+        const char* pn[] = {"plane_sweep3 (2 rows/thread)"};
+        int pr_[] = {2};
+        for (int q = 0; q < 1; q++) for (auto bs : std::vector<std::pair<int, int>>{{32, 4}, {128, 1}, {64, 1}, {32, 2}}) {
+            if (hard && bs.first != 32) continue;
+            int R = pr_[q];
+            dim3 b(bs.first, bs.second), g((W + bs.first - 1) / bs.first, (H + R * bs.second - 1) / (R * bs.second), V * ((D + 31) / 32));
+            int sm = (bs.first * bs.second / 32) * 1536;
+            auto f = [&] { pk[q]<<<g, b, sm>>>(packed, dmeta, V, D, H, W, rel, po); };
+            pack(); CK(cudaMemset(po, 0xff, vol * 4)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+            float e = maxdiff(po, pr, vol);
+            if (hard || rel == 0) { printf("%s released=%d %dx%d: max diff vs v1 %.2e\n", pn[q], rel, bs.first, bs.second, e); continue; }
+            report(pn[q], bs.first, bs.second, timeit(f), vol * 4.0, e);
+        }
+        if (!hard && rel == 1) report("psv_pack alone", 256, 1, timeit(pack), tot / 3 * 16.0 + tot * 4.0, 0);
+    }
+    cudaFree(img); cudaFree(packed); cudaFree(dmeta); cudaFree(po); cudaFree(pr);
+}
+
+int main(int argc, char** argv) {
+    PROF = argc > 1 && !strcmp(argv[1], "prof");
+    cudaDeviceProp p; CK(cudaGetDeviceProperties(&p, 0));
+    printf("device %s, %d SMs, L2 %d MB\n", p.name, p.multiProcessorCount, p.l2CacheSize >> 20);
+    if (PROF) { scene(1920, 1080, 32, false); return 0; }
+    scene(101, 71, 7, 1);
+    scene(640, 360, 32, 1);
+    scene(640, 360, 32, 2);
+    scene(1920, 1080, 32, 1);
+    if (argc > 1 && !strcmp(argv[1], "check")) return 0;
+    scene(640, 360, 32, 0);
+    scene(1920, 1080, 32, 0);
+    return 0;
+}
