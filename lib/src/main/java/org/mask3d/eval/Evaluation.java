@@ -617,6 +617,8 @@ public final class Evaluation {
     static String fmt(String col, double v) {
         if (Double.isNaN(v)) return "n/a";
         if (col.endsWith("_db")) return String.format(Locale.ROOT, "%.2f", v);
+        if (col.startsWith("ssim") || col.startsWith("lpips")) return String.format(Locale.ROOT, "%.4f", v);
+        if (TEMPORAL_COLUMNS.contains(col)) return String.format(Locale.ROOT, "%.5f", v);
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
