@@ -89,7 +89,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
             new Key("model", "", "a mask3d checkpoint folder (runs/NAME/checkpoints/last) or the authors' .ckpt; empty: train on the synthetic rig first"),
             new Key("train_seed", "0", "training rig seed (model empty)"),
             new Key("stage1_steps", "300", "training: stage-1 (MPINet3d, L1) steps (model empty)"),
-            new Key("stage2_steps", "150", "training: stage-2 (MaskNet3d, MPINet3d frozen) steps per mask-stage loss (model empty)"),
+            new Key("stage2_steps", "120", "training: stage-2 (MaskNet3d, MPINet3d frozen) steps per mask-stage loss (model empty)"),
             new Key("stage1_crop", "32", "training: stage-1 crop side (at most the image height)"),
             new Key("mask_loss", "vgg_only", "training: the main mask3d model's mask-stage loss (released config vgg_only); without vgg_weights its L1 counterpart"),
             new Key("loss_ablation", "vgg_only, no_mask, full_loss", "training: mask-stage losses of the loss ablation, one MaskNet3d each from the same stage-1 MPINet3d; [] for none"),

@@ -92,10 +92,8 @@ public final class EvalFigures {
         XYSeries gt = Plots.series(change, "ground truth", x, first.gtChange());
         gt.setLineColor(Color.BLACK);
         gt.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
-        psnr.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        change.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        psnr.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        change.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        psnr.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        change.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         BufferedImage both = Grid.sideBySide(Plots.toImage(psnr), Plots.toImage(change));
         return titled(both, "Per-frame curves: " + protocolLine(r));
     }
@@ -112,19 +110,21 @@ public final class EvalFigures {
         List<Double> change = new ArrayList<>(), err = new ArrayList<>();
         for (Row row : r.table()) {
             if (!row.getString("target").equals("mean") || row.getString("group").equals("planes")) continue;
+            String v = row.getString("variant");
             String label = row.getString("group").equals("methods") ? row.getString("method")
-                    : "mask3d, " + row.getString("variant").replaceAll(" \\(.*", "").replace("loss ", "");
+                    : "mask3d " + (v.contains("->") ? v.replaceAll(".*-> ", "").replaceAll(" \\(.*", "") : v.replace("loss ", ""));
             labels.add(label);
             change.add(row.getDouble("static_change"));
             err.add(row.getDouble("temporal_error"));
         }
         CategoryChart c = new CategoryChartBuilder().width(Math.max(640, 110 * labels.size())).height(440)
-                .title("Temporal stability (mean over targets; lower is steadier)").xAxisTitle("method").yAxisTitle("mean absolute change").build();
+                .title("Temporal stability (mean over targets; lower is steadier)").xAxisTitle("method (loss-ablation models: mask3d LOSS)").yAxisTitle("mean absolute change").build();
         var s = c.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setPlotGridLinesColor(new Color(225, 225, 225));
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         s.setXAxisLabelRotation(20);
@@ -243,22 +243,22 @@ public final class EvalFigures {
     /** The 3D mask volume's planes (back to front, viridis 0 to 1) and the 2D baseline's mask, at the snapshot frame. */
     public static BufferedImage maskVolume(Evaluation.Result r) {
         Evaluation.Snapshot s = r.snapshot();
-        int h = s.height(), w = s.width(), d = s.depths().length, k = enlargeFactor(w) > 1 ? Math.max(1, enlargeFactor(w) / 2 + 1) : 1;
+        int h = s.height(), w = s.width(), d = s.depths().length, k = Math.max(1, (int) Math.ceil(120.0 / w));
         List<BufferedImage> tiles = new ArrayList<>();
         List<String> caps = new ArrayList<>();
         for (int i = 0; i < d; i++) {
             tiles.add(Grid.enlarge(Volumes.maskSlice(s.mask3d(), d, h, w, i), k));
-            caps.add(String.format(Locale.ROOT, "plane %d, z %.1f", i, s.depths()[i]));
+            caps.add(String.format(Locale.ROOT, "%d: z %.1f", i, s.depths()[i]));
         }
         tiles.add(Grid.enlarge(ColorMap.VIRIDIS.apply(s.mask2d(), h, w, 0f, 1f), k));
-        caps.add("2D mask (all planes)");
+        caps.add("2D mask");
         float[] mean = new float[h * w];
         for (int i = 0; i < d; i++) for (int p = 0; p < h * w; p++) mean[p] += s.mask3d()[i * h * w + p] / d;
         tiles.add(Grid.enlarge(ColorMap.VIRIDIS.apply(mean, h, w, 0f, 1f), k));
-        caps.add("3D mask, mean over planes");
+        caps.add("3D, plane mean");
         return titled(Grid.tile(tiles, Math.min(8, tiles.size()), caps, 4), String.format(Locale.ROOT,
-                "Mask volume at camera %d's reference (source %s), frame %d: back (plane 0) to front; 0 dark, 1 yellow",
-                s.target(), r.table().row(0).getString("sources").split(",")[0], s.frame()));
+                "Mask volume in the reference view (camera %s), frame %d: planes back (0) to front, depth z; 0 dark, 1 yellow",
+                r.table().row(0).getString("sources").split(",")[0], s.frame()));
     }
 
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
