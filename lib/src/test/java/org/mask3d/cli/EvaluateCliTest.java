@@ -1,0 +1,76 @@
+package org.mask3d.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code ./mask3d evaluate} end to end at a tiny size with a few training steps. */
+class EvaluateCliTest {
+    @TempDir Path tmp;
+
+    static final String[] TINY = {"--set", "img_wh=[24,16]", "--set", "planes=8", "--set", "plane_counts=[16]", "--set", "stage1_steps=2",
+            "--set", "stage2_steps=2", "--set", "synthetic_frames=3", "--set", "stage1_crop=16", "--set", "strip_frames=2"};
+
+    static String[] args(Path out, String... extra) {
+        List<String> a = new java.util.ArrayList<>(List.of("evaluate", "--config", "../configs/evaluate_synthetic.txt", "--out", out.toString()));
+        a.addAll(List.of(TINY));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test void writesEveryOutputAndReusesTraining() throws Exception {
+        Path out = tmp.resolve("eval");
+        CliTest.Run r = CliTest.run(args(out));
+        assertEquals(0, r.code(), r.err() + r.out());
+        for (String f : new String[]{"results.csv", "results.md", "per_frame.csv", "protocol.json", "per_frame_curves.png",
+                "temporal_error.png", "strips.png", "error_maps.png", "mask_volume.png", "train-mpi/checkpoints/last/state.json",
+                "train-mask-l1/checkpoints/last/state.json", "train-mask-l1_no_mask/metrics.csv", "train-mask-l1_full_loss/config.txt"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        Table t = Table.read().csv(out.resolve("results.csv").toString());
+        for (String c : List.of("group", "method", "variant", "target", "psnr_db", "psnr_clamped_db", "ssim", "ssim_released",
+                "static_change", "gt_static_change", "temporal_error", "disocclusion_l1", "data", "sources", "frames", "size",
+                "planes", "device", "model", "metric_variant")) {
+            assertTrue(t.columnNames().contains(c), "column " + c + " in " + t.columnNames());
+        }
+        // methods: 5 × (targets 7, 8, mean); loss ablation: 3 × 3; planes 16: mask3d, per_frame, mask2d × 3
+        assertEquals(15 + 9 + 9, t.rowCount());
+        assertEquals(5, t.where(t.stringColumn("group").isEqualTo("methods").and(t.stringColumn("target").isEqualTo("mean"))).rowCount());
+        assertEquals(Set.of("7", "8", "mean"), Set.copyOf(t.stringColumn("target").asList()));
+        assertTrue(t.stringColumn("variant").asList().contains("loss full_loss -> l1_full_loss (no vgg_weights)"), t.stringColumn("variant").asList().toString());
+        assertEquals(Set.of("24x16"), Set.copyOf(t.stringColumn("size").asList()));
+        for (double g : t.numberColumn("gt_static_change").asDoubleArray()) assertEquals(0.0, g, "the rig's static pixels never change");
+        Table bg = t.where(t.stringColumn("method").isEqualTo("background"));
+        for (double c : bg.numberColumn("static_change").asDoubleArray()) assertEquals(0.0, c, 1e-7, "the background MPI is constant in time");
+        Table pf = Table.read().csv(out.resolve("per_frame.csv").toString());
+        assertEquals((5 * 2 + 3 * 2 + 3 * 2) * 3, pf.rowCount());
+        assertTrue(Files.readString(out.resolve("results.md")).contains("## Mask-stage loss ablation"));
+        assertTrue(Files.readString(out.resolve("protocol.json")).contains("\"static_change\""));
+        assertTrue(r.out().contains("mean over targets"), r.out());
+
+        String first = Files.readString(out.resolve("results.csv"));
+        CliTest.Run again = CliTest.run(args(out));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("reusing stage 1"), again.out());
+        assertTrue(again.out().contains("reusing stage 2 (MaskNet3d, l1_full_loss)"), again.out());
+        assertEquals(first, Files.readString(out.resolve("results.csv")), "the reused models give the same table");
+    }
+
+    @Test void badConfigIsOneLineNamingTheKey() {
+        CliTest.Run r = CliTest.run("evaluate", "--out", tmp.resolve("x").toString(), "--set", "planes=12");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("planes must be a positive multiple of 8"), r.err());
+        assertFalse(r.err().contains("at org."), "no stack trace");
+        CliTest.Run m = CliTest.run("evaluate", "--out", tmp.resolve("x").toString(), "--set", "data=" + tmp.resolve("none"),
+                "--set", "static_mask=background", "--set", "model=" + tmp.resolve("ck"));
+        assertEquals(2, m.code());
+        assertTrue(m.err().contains("data: scene not found"), m.err());
+    }
+}
