@@ -82,6 +82,32 @@ class MetricsTest {
         assertEquals(Metrics.ssim(pred, gt, c, h, w), Metrics.ssim(gt, pred, c, h, w), 1e-12, "symmetric");
     }
 
+    /**
+     * One value from scikit-image 0.19.3 (Debian 12's python3-skimage), computed on the same formula-made images:
+     * <pre>
+     *   c, y, x = np.arange(3)[:,None,None], np.arange(17)[None,:,None], np.arange(23)[None,None,:]
+     *   img(s) = (0.5 + 0.4*np.sin(0.7*x*(s+1) + 1.3*y + 0.9*c*s) * np.cos(0.31*y*x/(s+2))).astype(np.float32)
+     *   a = img(1); b = (0.6*a + 0.4*img(2))            # float32 arithmetic
+     *   structural_similarity(a.astype(np.float64), b.astype(np.float64), gaussian_weights=True, sigma=1.5,
+     *                         use_sample_covariance=False, data_range=1.0, channel_axis=0)  # 0.770034362925457
+     * </pre>
+     */
+    @Test void ssimMatchesScikitImage() {
+        int ch = 3, h = 17, w = 23;
+        float[] a = skimageImage(1, ch, h, w), b2 = skimageImage(2, ch, h, w), b = new float[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = 0.6f * a[i] + 0.4f * b2[i];
+        assertEquals(0.770034362925457, Metrics.ssim(a, b, ch, h, w), 1e-9);
+    }
+
+    static float[] skimageImage(int s, int ch, int h, int w) {
+        float[] out = new float[ch * h * w];
+        for (int c = 0; c < ch; c++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+            out[(c * h + y) * w + x] = (float) (0.5 + 0.4 * Math.sin(0.7 * x * (s + 1) + 1.3 * y + 0.9 * c * s)
+                    * Math.cos(0.31 * y * x / (s + 2)));
+        }
+        return out;
+    }
+
     @Test void ssimNeedsElevenPixels() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Metrics.ssim(new float[3 * 10 * 20], new float[3 * 10 * 20], 3, 10, 20));
@@ -170,6 +196,23 @@ class MetricsTest {
         assertNotEquals(ref, referenceReleased(pred, gt, c, h, w, false), 1e-6, "the clamp matters in this case");
         // the border convention matters: zero padding gives another value
         assertNotEquals(ref, referenceZeroPadded(pred, gt, c, h, w), 1e-4);
+    }
+
+    /**
+     * One value from kornia 0.5.x's SSIM(3) transcribed into PyTorch 1.13 (Debian 12's python3-torch; kornia itself is
+     * not installable here), float64, on the images of {@link #ssimMatchesScikitImage}:
+     * <pre>
+     *   g = exp(−(arange(3) − 1)²/(2·1.5²)); g /= g.sum(); k = g ⊗ g
+     *   filt(t) = F.conv2d(F.pad(t, [1,1,1,1], mode='reflect'), k expanded to (C,1,3,3), groups=C)
+     *   map = ((2μ1μ2 + C1)(2σ12 + C2)) / ((μ1² + μ2² + C1)(σ1² + σ2² + C2))
+     *   1 − 2·mean(clamp(1 − map, 0, 1)/2)                                      # 0.7176471048315004
+     * </pre>
+     */
+    @Test void releasedSsimMatchesATorchTranscriptionOfKornia() {
+        int ch = 3, h = 17, w = 23;
+        float[] a = skimageImage(1, ch, h, w), b2 = skimageImage(2, ch, h, w), b = new float[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = 0.6f * a[i] + 0.4f * b2[i];
+        assertEquals(0.7176471048315004, Metrics.ssimReleased(a, b, ch, h, w), 1e-9);
     }
 
     @Test void releasedSsimNeedsTwoPixels() {
