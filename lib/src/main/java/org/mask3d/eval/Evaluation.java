@@ -165,6 +165,14 @@ public final class Evaluation {
     public static Result run(EvalConfig c, Path out, Listener listener) {
         Listener l = listener == null ? new Listener() {} : listener;
         long t0 = System.nanoTime();
+        // metric settings first: a missing weight file should not surface after minutes of training
+        new MetricSuite(c, false).close();
+        for (String m : List.of("lpips_alex", "lpips_vgg")) {
+            if (!c.metrics().contains(m)) continue;
+            for (String f : c.lpipsWeights().get(m)) {
+                if (!Files.isRegularFile(Path.of(f))) throw new InputException("metric " + m + ": weight file not found: " + f);
+            }
+        }
         Scene scene = scene(c);
         int[] frames = frames(c, scene);
         for (int t : c.targets()) {
@@ -502,7 +510,7 @@ public final class Evaluation {
     static Table newTable(EvalConfig c) {
         Table t = Table.create("results", StringColumn.create("group"), StringColumn.create("method"), StringColumn.create("variant"),
                 StringColumn.create("target"));
-        try (MetricSuite m = new MetricSuite(c)) {
+        try (MetricSuite m = new MetricSuite(c, false)) {
             for (MetricSuite.Column col : m.columns()) t.addColumns(DoubleColumn.create(col.name()));
         }
         for (String s : TEMPORAL_COLUMNS) t.addColumns(DoubleColumn.create(s));
@@ -525,6 +533,7 @@ public final class Evaluation {
                 case "psnr_clamped" -> "psnr_clamped [0,1]";
                 case "ssim" -> "ssim 11x11 gauss valid";
                 case "ssim_released" -> "ssim_released kornia 3x3";
+                case "lpips_alex", "lpips_vgg" -> col.metric() + " v0.1";
                 default -> col.metric();
             });
         }

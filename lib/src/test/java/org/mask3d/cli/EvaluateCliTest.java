@@ -72,5 +72,13 @@ class EvaluateCliTest {
                 "--set", "static_mask=background", "--set", "model=" + tmp.resolve("ck"));
         assertEquals(2, m.code());
         assertTrue(m.err().contains("data: scene not found"), m.err());
+        CliTest.Run lp = CliTest.run("evaluate", "--out", tmp.resolve("x").toString(), "--set", "metrics=psnr, lpips_alex",
+                "--set", "lpips_alex_backbone=" + tmp.resolve("alexnet.pth"), "--set", "lpips_alex_head=" + tmp.resolve("alex.pth"));
+        assertEquals(2, lp.code());
+        assertTrue(lp.err().contains("metric lpips_alex: weight file not found: " + tmp.resolve("alexnet.pth")), lp.err());
+        CliTest.Run small = CliTest.run("evaluate", "--out", tmp.resolve("x").toString(), "--set", "metrics=psnr, lpips_alex",
+                "--set", "lpips_alex_backbone=a.pth", "--set", "lpips_alex_head=b.pth", "--set", "img_wh=[24, 16]");
+        assertEquals(2, small.code());
+        assertTrue(small.err().contains("lpips_alex needs images of at least 31 pixels"), small.err());
     }
 }
