@@ -397,6 +397,27 @@ public final class Evaluation {
         }
     }
 
+    /**
+     * The main mask3d model of an evaluation: {@code model} when given, else the stage-2 run it trained into
+     * {@code out} ({@code train-mask-LOSS/checkpoints/last}).
+     *
+     * @throws InputException when that run does not exist yet (run {@link #run} first)
+     */
+    public static Path mainModel(EvalConfig c, Path out) {
+        if (c.model() != null) return c.model();
+        Path p = out.resolve("train-mask-" + c.effectiveLoss(c.maskLoss()).key()).resolve("checkpoints/last");
+        if (!Files.isDirectory(p)) throw new InputException("no trained model in " + out + " (" + p + " is missing): run the evaluation first");
+        return p;
+    }
+
+    /**
+     * A session on the evaluation's data and main model, for looking at single frames: {@code s.views(t, target,
+     * methods)} gives each method's render, {@code s.frameMpis(t)} the MPIs and both masks. Close it when done.
+     */
+    public static EvalSession session(EvalConfig c, Path out) {
+        return EvalSession.open(scene(c), c.sources(), c.planes(), mainModel(c, out), Renderers.forDevice(c.device()), c.mask2d());
+    }
+
     static int count(boolean[] m) {
         if (m == null) return 0;
         int n = 0;

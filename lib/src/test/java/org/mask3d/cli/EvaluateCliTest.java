@@ -61,6 +61,17 @@ class EvaluateCliTest {
         assertTrue(again.out().contains("reusing stage 1"), again.out());
         assertTrue(again.out().contains("reusing stage 2 (MaskNet3d, l1_full_loss)"), again.out());
         assertEquals(first, Files.readString(out.resolve("results.csv")), "the reused models give the same table");
+
+        // the notebook's view of one frame: the same config, the trained model in the output folder
+        java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
+        for (int i = 1; i < TINY.length; i += 2) o.put(TINY[i].split("=")[0], TINY[i].split("=", 2)[1]);
+        org.mask3d.eval.EvalConfig c = org.mask3d.eval.EvalConfig.resolve(Path.of("../configs/evaluate_synthetic.txt"), o);
+        try (org.mask3d.eval.EvalSession s = org.mask3d.eval.Evaluation.session(c, out)) {
+            var views = s.views(1, 7, c.methods());
+            assertEquals(5, views.size());
+            for (float[] v : views.values()) assertEquals(3 * 24 * 16, v.length);
+            assertEquals(8 * 24 * 16, s.frameMpis(1).mask3d().length);
+        }
     }
 
     @Test void badConfigIsOneLineNamingTheKey() {
