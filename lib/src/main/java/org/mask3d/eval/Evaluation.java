@@ -309,10 +309,15 @@ public final class Evaluation {
                             List<float[]> rs = renders.get(m).get(tg), gs = gts.get(tg);
                             double[][] fv = new double[frames.length][];
                             double[] psnr = new double[frames.length], dis = new double[frames.length];
-                            double disSum = 0;
-                            long disCount = 0;
+                            double disSum = 0, dynSum = 0;
+                            long disCount = 0, dynCount = 0;
                             for (int i = 0; i < frames.length; i++) {
                                 fv[i] = metrics.frame(rs.get(i), gs.get(i), h, w);
+                                boolean[] st = statics.get(tg).get(i), dy = new boolean[st.length];
+                                for (int p = 0; p < st.length; p++) dy[p] = !st[p];
+                                double[] de = maskedL1(rs.get(i), gs.get(i), dy, h * w);
+                                dynSum += de[0];
+                                dynCount += (long) de[1];
                                 psnr[i] = Metrics.psnr(rs.get(i), gs.get(i));
                                 boolean[] dm = disocc.get(tg).get(i);
                                 if (dm != null) {
@@ -332,7 +337,7 @@ public final class Evaluation {
                                 gc[i] = ts == null ? Double.NaN : ts.groundTruthChangePerPair()[i - 1];
                                 te[i] = ts == null ? Double.NaN : ts.temporalErrorPerPair()[i - 1];
                             }
-                            double[] row = new double[metrics.columns().size() + 4];
+                            double[] row = new double[metrics.columns().size() + TEMPORAL_COLUMNS.size()];
                             for (int k = 0; k < metrics.columns().size(); k++) {
                                 double sum = 0;
                                 for (double[] x : fv) sum += x[k];
@@ -342,7 +347,8 @@ public final class Evaluation {
                             row[o] = ts == null ? Double.NaN : ts.renderChange();
                             row[o + 1] = ts == null ? Double.NaN : ts.groundTruthChange();
                             row[o + 2] = ts == null ? Double.NaN : ts.temporalError();
-                            row[o + 3] = disCount == 0 ? Double.NaN : disSum / disCount;
+                            row[o + 3] = dynCount == 0 ? Double.NaN : dynSum / dynCount;
+                            row[o + 4] = disCount == 0 ? Double.NaN : disSum / disCount;
                             perTargetValues.add(row);
                             addRow(table, c, scene, frames, v, m, String.valueOf(tg), row, metrics, device);
                             for (int i = 0; i < frames.length; i++) {
@@ -526,7 +532,7 @@ public final class Evaluation {
     // ------------------------------------------------------------------------------------------ tables
 
     private static final List<String> PROTOCOL_COLUMNS = List.of("data", "sources", "frames", "size", "planes", "device", "model", "metric_variant");
-    private static final List<String> TEMPORAL_COLUMNS = List.of("static_change", "gt_static_change", "temporal_error", "disocclusion_l1");
+    private static final List<String> TEMPORAL_COLUMNS = List.of("static_change", "gt_static_change", "temporal_error", "dynamic_l1", "disocclusion_l1");
 
     static Table newTable(EvalConfig c) {
         Table t = Table.create("results", StringColumn.create("group"), StringColumn.create("method"), StringColumn.create("variant"),
@@ -611,7 +617,7 @@ public final class Evaluation {
         sb.append("- renderer: ").append(device).append("; networks on DJL's CPU engine\n");
         if (t.rowCount() > 0) sb.append("- metric variant: ").append(t.stringColumn("metric_variant").get(0)).append('\n');
         sb.append("- static_change: mean |R_t - R_{t-1}| on pixels static in the ground truth in both frames (gt_static_change: the same on the ground truth); "
-                + "temporal_error: mean |dR - dG| over all pixels; disocclusion_l1: mean |R - G| where a moving object hides the static surface from the reference source camera (rig only)\n");
+                + "temporal_error: mean |dR - dG| over all pixels; dynamic_l1: mean |R - G| over pixels not static (the moving objects); disocclusion_l1: mean |R - G| where a moving object hides the static surface from the reference source camera (rig only)\n");
         sb.append(String.format(Locale.ROOT, "- wall time %.0f s%n", wall));
         for (String g : List.of("methods", "loss_ablation", "planes")) {
             Table sub = t.where(t.stringColumn("group").isEqualTo(g));
@@ -673,6 +679,7 @@ public final class Evaluation {
         defs.put("static_change", "mean over frame pairs and static pixels (static in the ground truth at both frames) of |R_t - R_{t-1}|, per channel");
         defs.put("gt_static_change", "the same on the ground truth (0 on the synthetic rig)");
         defs.put("temporal_error", "mean over frame pairs and all pixels of |(R_t - R_{t-1}) - (G_t - G_{t-1})|");
+        defs.put("dynamic_l1", "mean |R - G| over the target pixels that are not static (the moving objects, by static_mask): what a method loses by dropping them");
         defs.put("disocclusion_l1", "mean |R - G| over target pixels whose static surface a moving object hides from the reference source camera (synthetic rig only)");
         defs.put("mask2d", String.format(Locale.ROOT, "reference view mean_c |frame - bg| %s %.3f, dilated %d px, broadcast over all planes",
                 c.mask2d().soft() ? "ramped by" : "thresholded at", c.mask2d().threshold(), c.mask2d().dilate()));

@@ -36,7 +36,7 @@ class EvaluateCliTest {
         }
         Table t = Table.read().csv(out.resolve("results.csv").toString());
         for (String c : List.of("group", "method", "variant", "target", "psnr_db", "psnr_clamped_db", "ssim", "ssim_released",
-                "static_change", "gt_static_change", "temporal_error", "disocclusion_l1", "data", "sources", "frames", "size",
+                "static_change", "gt_static_change", "temporal_error", "dynamic_l1", "disocclusion_l1", "data", "sources", "frames", "size",
                 "planes", "device", "model", "metric_variant")) {
             assertTrue(t.columnNames().contains(c), "column " + c + " in " + t.columnNames());
         }
