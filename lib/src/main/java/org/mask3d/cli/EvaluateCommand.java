@@ -96,7 +96,9 @@ final class EvaluateCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-40s %8s %8s %14s %14s %12s %12s%n", label, v(row, "psnr_db", "%.2f"), v(row, "ssim", "%.4f"),
                     v(row, "static_change", "%.5f"), v(row, "temporal_error", "%.5f"), v(row, "dynamic_l1", "%.4f"), v(row, "disocclusion_l1", "%.4f"));
         }
-        System.out.printf(Locale.ROOT, "wall time %.0f s%noutputs:%n", r.wallSeconds());
+        System.out.printf(Locale.ROOT, "wall time %.0f s%s%noutputs:%n", r.wallSeconds(),
+                r.protocol().get("models") instanceof Map<?, ?> mm && mm.get("training") instanceof List<?> tl ? " (" + String.join(", ",
+                        tl.stream().map(String::valueOf).toList()) + ")" : "");
         for (Path p : r.files()) System.out.println("  " + p);
         for (Path p : rep.figures().values()) System.out.println("  " + p);
         return 0;

@@ -186,6 +186,7 @@ public final class Evaluation {
         }
         // models
         Map<String, Object> models = new LinkedHashMap<>();
+        List<String> trainingLog = new ArrayList<>();
         Model main;
         Map<MaskStageLoss, Model> ablation = new LinkedHashMap<>();
         if (c.model() != null) {
@@ -194,19 +195,20 @@ public final class Evaluation {
             models.put("main", c.model().toString());
             if (!c.lossAblation().isEmpty()) models.put("loss_ablation", "skipped: it trains one MaskNet3d per loss on the synthetic rig, and model is given");
         } else {
-            Path s1 = trainStage1(c, out, l);
+            Path s1 = trainStage1(c, out, l, trainingLog);
             models.put("stage1", Map.of("run", s1.toString(), "steps", c.stage1Steps(), "loss", "l1", "crop", Math.min(c.stage1Crop(), c.height()),
                     "data", "synthetic rig seed " + c.trainSeed()));
             Map<MaskStageLoss, Path> runs = new LinkedHashMap<>();
             List<MaskStageLoss> wanted = new ArrayList<>();
             wanted.add(c.effectiveLoss(c.maskLoss()));
             for (MaskStageLoss a : c.lossAblation()) if (!wanted.contains(c.effectiveLoss(a))) wanted.add(c.effectiveLoss(a));
-            for (MaskStageLoss e : wanted) runs.put(e, trainStage2(c, out, e, s1, l));
+            for (MaskStageLoss e : wanted) runs.put(e, trainStage2(c, out, e, s1, l, trainingLog));
             Map<String, Object> stage2 = new LinkedHashMap<>();
             for (Map.Entry<MaskStageLoss, Path> e : runs.entrySet()) {
                 stage2.put(e.getKey().key(), Map.of("run", e.getValue().toString(), "steps", c.stage2Steps()));
             }
             models.put("stage2", stage2);
+            models.put("training", trainingLog);
             MaskStageLoss me = c.effectiveLoss(c.maskLoss());
             main = new Model(runs.get(me).resolve("checkpoints/last"), trainedDescription(c, c.maskLoss()));
             for (MaskStageLoss a : c.lossAblation()) {
@@ -388,7 +390,10 @@ public final class Evaluation {
             Map<String, Object> protocol = protocol(c, scene, frames, device, models, metrics, wall);
             List<Path> files = new ArrayList<>();
             files.add(writeCsv(table, out.resolve("results.csv")));
-            files.add(write(out.resolve("results.md"), markdown(table, c, scene, frames, device, wall)));
+            String wallNote = String.format(Locale.ROOT, "%.0f s", wall) + (trainingLog.isEmpty() ? ""
+                    : trainingLog.stream().allMatch(x -> x.startsWith("reused")) ? ", evaluation only (training runs reused)"
+                    : ", including " + String.join(", ", trainingLog));
+            files.add(write(out.resolve("results.md"), markdown(table, c, scene, frames, device, wallNote)));
             files.add(writeCsv(perFrame, out.resolve("per_frame.csv")));
             files.add(write(out.resolve("protocol.json"), GSON.toJson(protocol)));
             return new Result(table, perFrame, series, strip, snapshot, protocol, out, files, wall);
@@ -484,17 +489,17 @@ public final class Evaluation {
     // ------------------------------------------------------------------------------------------ training
 
     /** Stage 1 on the rig ({@code out/train-mpi}), or the run already there when it matches. */
-    static Path trainStage1(EvalConfig c, Path out, Listener l) {
+    static Path trainStage1(EvalConfig c, Path out, Listener l, List<String> log) {
         Map<String, String> s = new HashMap<>(Map.of("num_steps", String.valueOf(c.stage1Steps()), "num_epochs", "1000000",
                 "img_wh", "[" + c.width() + ", " + c.height() + "]", "crop", String.valueOf(Math.min(c.height(), c.stage1Crop())),
                 "planes", String.valueOf(c.planes()), "val_every", String.valueOf(Math.max(1, c.stage1Steps() / 4)),
                 "exp_name", "train-mpi", "synthetic_frames", "1", "synthetic_seed", String.valueOf(c.trainSeed())));
         s.putAll(Map.of("root_dir", "synthetic", "dataset_name", "synthetic", "loss_type", "l1", "log_every", "1", "keep_top_k", "1"));
-        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MPI, null, s), out.resolve("train-mpi"), "stage 1 (MPINet3d)", l);
+        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MPI, null, s), out.resolve("train-mpi"), "stage 1 (MPINet3d)", l, log);
     }
 
     /** Stage 2 with {@code loss} ({@code out/train-mask-LOSS}), or the run already there when it matches. */
-    static Path trainStage2(EvalConfig c, Path out, MaskStageLoss loss, Path stage1, Listener l) {
+    static Path trainStage2(EvalConfig c, Path out, MaskStageLoss loss, Path stage1, Listener l, List<String> log) {
         Map<String, String> s = new HashMap<>(Map.of("num_steps", String.valueOf(c.stage2Steps()), "num_epochs", "1000000",
                 "img_hw", "[" + c.height() + ", " + c.width() + "]", "planes", String.valueOf(c.planes()),
                 "val_every", String.valueOf(Math.max(1, c.stage2Steps() / 4)), "exp_name", "train-mask-" + loss.key(),
@@ -503,16 +508,19 @@ public final class Evaluation {
         s.putAll(Map.of("root_dir", "synthetic", "dataset_name", "synthetic", "loss_type", loss.key(), "log_every", "1", "keep_top_k", "1"));
         if (c.vggWeights() != null) s.put("vgg_weights", c.vggWeights().toString());
         return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MASK, null, s), out.resolve("train-mask-" + loss.key()),
-                "stage 2 (MaskNet3d, " + loss.key() + ")", l);
+                "stage 2 (MaskNet3d, " + loss.key() + ")", l, log);
     }
 
-    static Path trainOrReuse(TrainConfig tc, Path run, String what, Listener l) {
+    static Path trainOrReuse(TrainConfig tc, Path run, String what, Listener l, List<String> log) {
         if (reusable(tc, run)) {
+            log.add("reused " + run.getFileName());
             l.message("reusing " + what + ": " + run + " (same config, " + tc.integer("num_steps") + " steps done)");
             return run;
         }
         l.phase("train " + what, tc.integer("num_steps"));
+        long t0 = System.nanoTime();
         Trainer.run(tc, run, Trainer.Mode.OVERWRITE, l);
+        log.add(String.format(Locale.ROOT, "trained %s (%.0f s)", run.getFileName(), (System.nanoTime() - t0) / 1e9));
         return run;
     }
 
@@ -609,7 +617,7 @@ public final class Evaluation {
      * results.md: the protocol shared by every row first, then one Markdown table per group with the metric columns
      * (and the columns that vary); the full per-row protocol is in results.csv.
      */
-    static String markdown(Table t, EvalConfig c, Scene s, int[] frames, String device, double wall) {
+    static String markdown(Table t, EvalConfig c, Scene s, int[] frames, String device, String wall) {
         StringBuilder sb = new StringBuilder("# Evaluation results\n\n");
         sb.append(String.format(Locale.ROOT, "- data: %s, %dx%d, sources %d,%d (reference %d), targets %s, frames %d-%d (%d)%n",
                 s.name(), s.width(), s.height(), c.sources()[0], c.sources()[1], c.sources()[0],
@@ -618,7 +626,7 @@ public final class Evaluation {
         if (t.rowCount() > 0) sb.append("- metric variant: ").append(t.stringColumn("metric_variant").get(0)).append('\n');
         sb.append("- static_change: mean |R_t - R_{t-1}| on pixels static in the ground truth in both frames (gt_static_change: the same on the ground truth); "
                 + "temporal_error: mean |dR - dG| over all pixels; dynamic_l1: mean |R - G| over pixels not static (the moving objects); disocclusion_l1: mean |R - G| where a moving object hides the static surface from the reference source camera (rig only)\n");
-        sb.append(String.format(Locale.ROOT, "- wall time %.0f s%n", wall));
+        sb.append("- wall time ").append(wall).append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
         for (String g : List.of("methods", "loss_ablation", "planes")) {
             Table sub = t.where(t.stringColumn("group").isEqualTo(g));
             if (sub.rowCount() == 0) continue;
