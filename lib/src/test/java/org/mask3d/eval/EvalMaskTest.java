@@ -1,12 +1,51 @@
 package org.mask3d.eval;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mask3d.data.SyntheticRig;
+import org.mask3d.io.Images;
+
+import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The 2D baseline's mask on hand cases, and the rig's exact static and disocclusion masks. */
 class EvalMaskTest {
+    @TempDir Path tmp;
+
+    @Test void staticMaskSourcesAgreeWithTheRigsTruth() {
+        SyntheticRig rig = new SyntheticRig(new SyntheticRig.Options(32, 24, 2, 5, 0.08, 3, 1));
+        RigTruth truth = new RigTruth(rig);
+        int n = 32 * 24;
+        EvalConfig fg = EvalConfig.resolve(null, Map.of("static_mask", "foreground", "static_dilate", "0"));
+        EvalConfig bg = EvalConfig.resolve(null, Map.of("static_mask", "background", "static_threshold", "0.001", "static_dilate", "0"));
+        EvalConfig dil = EvalConfig.resolve(null, Map.of("static_mask", "foreground", "static_dilate", "1"));
+        int dynamic = 0;
+        for (int t = 0; t < 3; t++) {
+            boolean[] exact = truth.staticMask(7, t);
+            float[] gt = rig.frame(7, t);
+            assertArrayEquals(exact, Evaluation.staticMask(fg, rig, truth, 7, t, gt), "the rig's mattes are its truth");
+            boolean[] b = Evaluation.staticMask(bg, rig, truth, 7, t, gt), d = Evaluation.staticMask(dil, rig, truth, 7, t, gt);
+            for (int p = 0; p < n; p++) {
+                if (exact[p]) assertTrue(b[p], "a truly static pixel equals its background");
+                if (d[p]) assertTrue(exact[p], "dilation only removes static pixels");
+                if (!exact[p]) dynamic++;
+            }
+            // a user's folder: white = dynamic
+            float[] img = new float[3 * n];
+            for (int p = 0; p < n; p++) if (!exact[p]) img[p] = img[n + p] = img[2 * n + p] = 1f;
+            Images.writePng(tmp.resolve(String.format("cam07/%05d.png", t)), img, 3, 24, 32);
+        }
+        assertTrue(dynamic > 0);
+        EvalConfig folder = EvalConfig.resolve(null, Map.of("static_mask", tmp.toString(), "static_dilate", "0"));
+        for (int t = 0; t < 3; t++) {
+            assertArrayEquals(truth.staticMask(7, t), Evaluation.staticMask(folder, rig, truth, 7, t, rig.frame(7, t)));
+        }
+        var e = assertThrows(org.mask3d.InputException.class, () -> Evaluation.staticMask(folder, rig, truth, 8, 0, rig.frame(8, 0)));
+        assertTrue(e.getMessage().contains("cam08/00000.png not found"), e.getMessage());
+    }
+
     @Test void mask2dOnAHandCase() {
         // 1 channel... as 3 equal channels, 3x4 image; background 0, frame differences per pixel:
         float[] d = {0.00f, 0.05f, 0.30f, 0.00f,
