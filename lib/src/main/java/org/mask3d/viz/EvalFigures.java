@@ -205,7 +205,7 @@ public final class EvalFigures {
             }
             top.add(Grid.enlarge(Images.toBufferedImage(im, 3, h, w), k));
             BufferedImage em = Grid.enlarge(ColorMap.TURBO.apply(err, h, w, 0f, 0.5f), k);
-            if (s.disocclusion() != null) outline(em, s.disocclusion(), h, w, k, Color.WHITE);
+            if (s.disocclusion() != null) outline(em, s.disocclusion(), h, w, k, Color.MAGENTA);
             bottom.add(em);
         }
         top.add(Grid.enlarge(Images.toBufferedImage(s.truth(), 3, h, w), k));
@@ -221,7 +221,7 @@ public final class EvalFigures {
         List<String> cols = new ArrayList<>(names);
         cols.add("ground truth");
         String title = String.format(Locale.ROOT, "Camera %d, frame %d: renders (top), |error| 0-0.5 Turbo (bottom)%s",
-                s.target(), s.frame(), s.disocclusion() != null ? "; disocclusions outlined, magenta on the ground truth" : "");
+                s.target(), s.frame(), s.disocclusion() != null ? "; disocclusions outlined in magenta, filled on the ground truth" : "");
         return titled(labelled(List.of(top, bottom), List.of("render", "|error|"), cols), title);
     }
 
@@ -231,11 +231,14 @@ public final class EvalFigures {
             if (!m[y * w + x]) continue;
             boolean l = x == 0 || !m[y * w + x - 1], rr = x == w - 1 || !m[y * w + x + 1];
             boolean u = y == 0 || !m[(y - 1) * w + x], d = y == h - 1 || !m[(y + 1) * w + x];
+            int th = k >= 4 ? 2 : 1;   // line thickness inside the pixel's block
             for (int i = 0; i < k; i++) {
-                if (l) img.setRGB(x * k, y * k + i, rgb);
-                if (rr) img.setRGB(x * k + k - 1, y * k + i, rgb);
-                if (u) img.setRGB(x * k + i, y * k, rgb);
-                if (d) img.setRGB(x * k + i, y * k + k - 1, rgb);
+                for (int j = 0; j < th; j++) {
+                    if (l) img.setRGB(x * k + j, y * k + i, rgb);
+                    if (rr) img.setRGB(x * k + k - 1 - j, y * k + i, rgb);
+                    if (u) img.setRGB(x * k + i, y * k + j, rgb);
+                    if (d) img.setRGB(x * k + i, y * k + k - 1 - j, rgb);
+                }
             }
         }
     }
