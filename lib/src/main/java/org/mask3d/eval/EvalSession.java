@@ -18,7 +18,6 @@ import org.mask3d.render.PlaneSweep;
 
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +62,10 @@ public final class EvalSession implements AutoCloseable {
     private final Mask2dSettings mask2d;
     private final NDManager manager;
     private final ParameterStore ps;
-    private final Map<String, float[]> frameCache = new HashMap<>();
+    /** The last images read (the rig ray-casts each call); bounded, so long videos do not pile up in memory. */
+    private final Map<String, float[]> frameCache = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, float[]> e) { return size() > 16; }
+    };
     private float[] bgPsv;
     private Mpi bgMpi;
 
@@ -75,6 +77,7 @@ public final class EvalSession implements AutoCloseable {
      * @param maskNet  MaskNet3d, or null (then {@link EvalMethod#MASK3D} is unavailable)
      * @param renderer renders every method's MPI
      * @param manager  owns the inference arrays; closed with the session
+     * @param mask2d   the 2D baseline's settings
      */
     public EvalSession(Scene scene, int[] sources, int planes, MpiNet3d mpiNet, MaskNet3d maskNet, MpiRenderer renderer,
                        Mask2dSettings mask2d, NDManager manager) {
@@ -120,6 +123,10 @@ public final class EvalSession implements AutoCloseable {
                 throw new InputException("source camera " + s + " out of range: " + scene.name() + " has " + scene.numCameras() + " cameras");
             }
         }
+    }
+
+    /** Throws unless the scene has backgrounds (every method but per_frame and nearest_source needs them). */
+    static void requireBackgrounds(Scene scene) {
         if (!scene.hasBackgrounds()) {
             throw new InputException(scene.name() + ": no backgrounds (./mask3d prepare background makes them); the background, mask3d and mask2d methods need them");
         }
@@ -131,23 +138,48 @@ public final class EvalSession implements AutoCloseable {
     public int[] sources() { return new int[]{ref, src1}; }
     public MpiRenderer renderer() { return renderer; }
 
-    /** Frame {@code t} of camera {@code cam} (cached: the synthetic rig ray-casts each call). */
+    /** Frame {@code t} of camera {@code cam} (the last 16 images read are kept). */
     public synchronized float[] frame(int cam, int t) { return frameCache.computeIfAbsent(cam + ":" + t, k -> scene.frame(cam, t)); }
 
     /** Camera {@code cam}'s background (cached). */
     public synchronized float[] background(int cam) { return frameCache.computeIfAbsent(cam + ":bg", k -> scene.background(cam)); }
 
-    /** The dynamic MPI, the background MPI, the 3D mask and the 2D mask of frame {@code t}. */
-    public FrameMpis frameMpis(int t) {
+    private Camera c0() { return scene.cameras().get(ref); }
+    private Camera c1() { return scene.cameras().get(src1); }
+
+    private void checkFrame(int t) {
         if (t < 0 || t >= scene.numFrames()) throw new InputException("frame " + t + " out of range: " + scene.name() + " has " + scene.numFrames() + " frames");
-        Camera c0 = scene.cameras().get(ref), c1 = scene.cameras().get(src1);
-        int h = scene.height(), w = scene.width(), n = planes * h * w;
+    }
+
+    /** The frames' sweep [6,D,H,W] of frame {@code t} (both sources into the reference, released sampling). */
+    private float[] framePsv(int t) {
+        return PlaneSweep.volume(List.of(frame(ref, t), frame(src1, t)), List.of(c0(), c1()), c0(), depths, PlaneSweep.Sampling.RELEASED);
+    }
+
+    /** The background MPI: MPINet3d on the backgrounds' sweep, computed once. */
+    public synchronized Mpi backgroundMpi() {
         if (bgMpi == null) {
-            bgPsv = PlaneSweep.volume(List.of(background(ref), background(src1)), List.of(c0, c1), c0, depths, PlaneSweep.Sampling.RELEASED);
+            if (!scene.hasBackgrounds()) {
+                throw new InputException(scene.name() + ": no backgrounds (./mask3d prepare background makes them); the background, mask3d and mask2d methods need them");
+            }
+            bgPsv = PlaneSweep.volume(List.of(background(ref), background(src1)), List.of(c0(), c1()), c0(), depths, PlaneSweep.Sampling.RELEASED);
             bgMpi = mpi(bgPsv);
         }
-        float[] framePsv = PlaneSweep.volume(List.of(frame(ref, t), frame(src1, t)), List.of(c0, c1), c0, depths,
-                PlaneSweep.Sampling.RELEASED);
+        return bgMpi;
+    }
+
+    /** The per-frame (dynamic) MPI of frame {@code t}: MPINet3d on the frames' sweep. */
+    public Mpi dynamicMpi(int t) {
+        checkFrame(t);
+        return mpi(framePsv(t));
+    }
+
+    /** The dynamic MPI, the background MPI, the 3D mask and the 2D mask of frame {@code t}. */
+    public FrameMpis frameMpis(int t) {
+        checkFrame(t);
+        int h = scene.height(), w = scene.width(), n = planes * h * w;
+        Mpi bg = backgroundMpi();
+        float[] framePsv = framePsv(t);
         Mpi dyn = mpi(framePsv);
         float[] mask3d = null;
         if (maskNet != null) {
@@ -160,7 +192,7 @@ public final class EvalSession implements AutoCloseable {
             }
         }
         float[] m2 = Mask2d.fromDifference(frame(ref, t), background(ref), 3, h, w, mask2d.threshold(), mask2d.dilate(), mask2d.soft());
-        return new FrameMpis(t, dyn, bgMpi, mask3d, m2);
+        return new FrameMpis(t, dyn, bg, mask3d, m2);
     }
 
     private Mpi mpi(float[] psv6) {

@@ -179,6 +179,7 @@ public final class Evaluation {
             if (t < 0 || t >= scene.numCameras()) throw new InputException("targets: camera " + t + " out of range: " + scene.name() + " has " + scene.numCameras() + " cameras");
         }
         EvalSession.checkSources(scene, c.sources());
+        EvalSession.requireBackgrounds(scene);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
