@@ -121,6 +121,13 @@ public final class Metrics {
      * So {@code 1 − 2·dssim = mean_{c,p} clamp(ssim_map(c, p), 0, 1)}: the mean over channels and <b>all</b>
      * pixels of the 3×3 reflect-padded SSIM map clamped to [0, 1]. Identical images give exactly 1.
      *
+     * <p>Provenance: the 0.5-era code above was read from a copy of kornia's {@code SSIM} module and
+     * {@code filter2D} (the kornia repository snapshot at hand is later: there {@code kornia.losses.ssim} is
+     * {@code ssim(img1, img2, window_size, max_val=1.0, eps=1e-12)} returning the map and refusing a non-float
+     * {@code max_val}, so the release's positional call {@code ssim(pred, gt, 3, 'mean')} only works with the
+     * earlier {@code ssim(img1, img2, window_size, reduction, max_val)} form above).
+     * {@code MetricsTest} holds this method to a PyTorch transcription of it to 1e−9; kornia itself was not run.
+     *
      * @param prediction [C, H, W]
      * @param target     [C, H, W]
      * @throws IllegalArgumentException if a shape does not match, or H or W is below 2 (reflection padding needs
