@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Evaluate the 3D mask volume against per-frame MPI, background-only MPI, a 2D mask and the nearest "
                 + "source image, on the same inputs through the same renderer at held-out cameras; plus the mask-stage "
-                + "loss ablation and the number of planes. Metrics per frame (PSNR, clamped PSNR, SSIM, released SSIM) "
+                + "loss ablation and the number of planes. Metrics per frame (PSNR, clamped PSNR, SSIM, released SSIM, LPIPS) "
                 + "and temporal stability (frame-to-frame change on static pixels, temporal error).",
                 "Without a model it first trains stage 1 and the stage-2 models on the built-in rig (reusing finished runs "
                         + "in the output folder) and evaluates on a rig of another seed. Writes results.csv/.md, per_frame.csv, "
