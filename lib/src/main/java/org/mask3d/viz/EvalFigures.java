@@ -47,11 +47,24 @@ public final class EvalFigures {
         return new Report(r, write(r, out));
     }
 
-    /** Writes every figure of {@code r} into {@code out}. */
+    /** Whether the temporal measures were computed (the config's metrics hold {@code temporal}). */
+    static boolean temporal(Evaluation.Result r) {
+        return r.series().stream().anyMatch(s -> java.util.Arrays.stream(s.staticChange()).anyMatch(Double::isFinite));
+    }
+
+    /** Writes every figure of {@code r} into {@code out} (the temporal bar chart only when temporal was measured). */
     public static Map<String, Path> write(Evaluation.Result r, Path out) {
         Map<String, Path> f = new LinkedHashMap<>();
         f.put("curves", save(curves(r), out.resolve(CURVES)));
-        f.put("bars", saveChart(temporalBars(r), out.resolve(BARS)));
+        if (temporal(r)) {
+            f.put("bars", saveChart(temporalBars(r), out.resolve(BARS)));
+        } else {
+            try {
+                java.nio.file.Files.deleteIfExists(out.resolve(BARS));   // not a stale one from an earlier run
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         f.put("strips", save(strips(r), out.resolve(STRIPS)));
         f.put("errors", save(errorMaps(r), out.resolve(ERRORS)));
         if (r.snapshot().mask3d() != null) f.put("mask", save(maskVolume(r), out.resolve(MASK)));
@@ -94,7 +107,7 @@ public final class EvalFigures {
         gt.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
         psnr.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         change.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        BufferedImage both = Grid.sideBySide(Plots.toImage(psnr), Plots.toImage(change));
+        BufferedImage both = temporal(r) ? Grid.sideBySide(Plots.toImage(psnr), Plots.toImage(change)) : Plots.toImage(psnr);
         return titled(both, "Per-frame curves: " + protocolLine(r));
     }
 
