@@ -74,6 +74,32 @@ class EvaluateCliTest {
         }
     }
 
+    @Test void aSceneFolderWithACheckpointFileAsTheAuthorsDataWouldBe() throws Exception {
+        Path rig = tmp.resolve("rig");
+        assertEquals(0, CliTest.run("synth", "--out", rig.toString(), "--width", "32", "--height", "24", "--rows", "1", "--cols", "4",
+                "--frames", "3").code());
+        Path ckpt = tmp.resolve("random.ckpt");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.mask3d.model.Networks.exportStateDict(ckpt, java.util.Map.of(
+                    "models.mpi_net.", org.mask3d.eval.NovelViewVideo.newMpiNet(m),
+                    "models.mask_net.", org.mask3d.eval.NovelViewVideo.newMaskNet(m)));
+        }
+        for (String mask : List.of("foreground", "background")) {
+            Path out = tmp.resolve("eval-" + mask);
+            CliTest.Run r = CliTest.run("evaluate", "--config", "../configs/evaluate.txt", "--out", out.toString(),
+                    "--set", "data=" + rig, "--set", "model=" + ckpt, "--set", "static_mask=" + mask, "--set", "sources=[1, 2]",
+                    "--set", "targets=[0, 3]", "--set", "img_wh=[32, 24]", "--set", "planes=8", "--set", "plane_counts=[]");
+            assertEquals(0, r.code(), r.err() + r.out());
+            Table t = Table.read().csv(out.resolve("results.csv").toString());
+            assertEquals(5 * 3, t.rowCount(), "no loss ablation with a given model");
+            assertTrue(t.stringColumn("model").asList().contains(ckpt.toString()), t.stringColumn("model").asList().toString());
+            assertTrue(t.column("disocclusion_l1").isMissing().size() == t.rowCount(), "no disocclusion truth on a folder scene");
+            assertTrue(t.stringColumn("metric_variant").get(0).endsWith("static mask " + mask), t.stringColumn("metric_variant").get(0));
+            assertTrue(Files.readString(out.resolve("protocol.json")).contains("loss_ablation"));
+            assertTrue(Files.size(out.resolve("error_maps.png")) > 0 && Files.size(out.resolve("mask_volume.png")) > 0);
+        }
+    }
+
     @Test void badConfigIsOneLineNamingTheKey() {
         CliTest.Run r = CliTest.run("evaluate", "--out", tmp.resolve("x").toString(), "--set", "planes=12");
         assertEquals(2, r.code());
