@@ -29,6 +29,7 @@ import java.util.Set;
  * @param frameCount      evaluated frames (0: to the end)
  * @param planes          MPI planes of the comparison (and of training)
  * @param planeCounts     plane-count ablation at inference with the same networks (empty: none)
+ * @param trainPlaneCounts plane-count ablation with training: stage 1 and 2 trained at each count (empty: none)
  * @param methods         methods compared
  * @param metrics         metric names ({@link #METRICS})
  * @param mask2d          the 2D-mask baseline's settings
@@ -50,7 +51,7 @@ import java.util.Set;
  */
 public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, int width, int height, int[] sources,
                          int[] targets, int frameStart, int frameCount, int planes, int[] planeCounts,
-                         List<EvalMethod> methods, List<String> metrics, EvalSession.Mask2dSettings mask2d,
+                         int[] trainPlaneCounts, List<EvalMethod> methods, List<String> metrics, EvalSession.Mask2dSettings mask2d,
                          String staticMask, double staticThreshold, int staticDilate, Map<String, String[]> lpipsWeights,
                          Path vggWeights, String device, Path model, long trainSeed, int stage1Steps, int stage2Steps,
                          int stage1Crop, MaskStageLoss maskLoss, List<MaskStageLoss> lossAblation, int stripFrames,
@@ -72,6 +73,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
             new Key("frames", "[0, 0]", "first evaluated frame and how many (0: to the last frame); at least 2 for the temporal measures"),
             new Key("planes", "16", "MPI planes of the comparison (and of training on the rig); released 32"),
             new Key("plane_counts", "[8, 32]", "plane-count ablation: the same networks at these plane counts at inference (fully convolutional); [] for none"),
+            new Key("train_plane_counts", "[]", "plane-count ablation with training (model empty): stage 1 and stage 2 (mask_loss) trained again at each count; [] for none"),
             new Key("methods", "mask3d, per_frame, background, mask2d, nearest_source", "methods compared (all through the same renderer except nearest_source)"),
             new Key("metrics", "psnr, psnr_clamped, ssim, ssim_released, temporal", "any of psnr, psnr_clamped, ssim, ssim_released, lpips_alex, lpips_vgg (need their weights), temporal"),
             new Key("mask2d_threshold", String.valueOf(Mask2d.DEFAULT_THRESHOLD), "2D mask: threshold on the mean |frame - background| over channels of the reference source view"),
@@ -187,6 +189,8 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
         if (planes < 8 || planes % 8 != 0) throw new InputException("planes must be a positive multiple of 8 (MPINet3d pools depth 3 times), got " + planes);
         int[] pc = ints(c, "plane_counts", 0);
         for (int p : pc) if (p < 8 || p % 8 != 0) throw new InputException("plane_counts must hold positive multiples of 8, got " + p);
+        int[] tpc = ints(c, "train_plane_counts", 0);
+        for (int p : tpc) if (p < 8 || p % 8 != 0) throw new InputException("train_plane_counts must hold positive multiples of 8, got " + p);
         List<EvalMethod> methods = new ArrayList<>();
         for (String m : names(c, "methods")) methods.add(EvalMethod.fromKey(m));
         if (methods.isEmpty()) throw new InputException("methods is empty: give any of mask3d, per_frame, background, mask2d, nearest_source");
@@ -227,6 +231,9 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
             throw new InputException("model is empty: with data = " + data + " give a checkpoint (a mask3d checkpoint folder or the authors' .ckpt); training is done on the synthetic rig only");
         }
         int s1 = integer(c, "stage1_steps"), s2 = integer(c, "stage2_steps"), crop = integer(c, "stage1_crop");
+        if (model != null && tpc.length > 0) {
+            throw new InputException("train_plane_counts trains on the synthetic rig; with model given set it to []");
+        }
         atLeast("stage1_steps", s1, 1);
         atLeast("stage2_steps", s2, 1);
         atLeast("stage1_crop", crop, 16);
@@ -238,7 +245,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
         int sf = integer(c, "synthetic_frames");
         atLeast("synthetic_frames", sf, 2);
         return new EvalConfig(data, integer(c, "synthetic_seed"), sf, wh[0], wh[1], sources, targets,
-                frames[0], frames[1], planes, pc, List.copyOf(methods), List.copyOf(metrics),
+                frames[0], frames[1], planes, pc, tpc, List.copyOf(methods), List.copyOf(metrics),
                 new EvalSession.Mask2dSettings(tau, dil, soft.equalsIgnoreCase("true")), sm, st, sd, lp,
                 path(c, "vgg_weights"), device, model, integer(c, "train_seed"), s1, s2, crop, main, List.copyOf(abl),
                 strip, Path.of(str(c, "out_dir")));
@@ -262,6 +269,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
         m.put("frames", new int[]{frameStart, frameCount});
         m.put("planes", planes);
         m.put("plane_counts", planeCounts);
+        m.put("train_plane_counts", trainPlaneCounts);
         m.put("methods", methods.stream().map(EvalMethod::key).toList());
         m.put("metrics", metrics);
         m.put("mask2d_threshold", mask2d.threshold());

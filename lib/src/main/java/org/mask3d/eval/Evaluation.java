@@ -56,7 +56,8 @@ import java.util.Map;
  * </pre>
  * Row groups: {@code methods} (every configured method at {@code planes}), {@code loss_ablation} (mask3d with each
  * ablation loss's MaskNet3d), {@code planes} (mask3d, per_frame and mask2d at each of {@code plane_counts}, the same
- * networks).
+ * networks), {@code planes_trained} (the same at each of {@code train_plane_counts}, stage 1 and 2 trained at that count
+ * into {@code train-mpi-Np/}, {@code train-mask-LOSS-Np/}).
  */
 public final class Evaluation {
     private Evaluation() {}
@@ -190,6 +191,7 @@ public final class Evaluation {
         List<String> trainingLog = new ArrayList<>();
         Model main;
         Map<MaskStageLoss, Model> ablation = new LinkedHashMap<>();
+        Map<Integer, Model> trainedPlanes = new LinkedHashMap<>();
         if (c.model() != null) {
             if (!Files.exists(c.model())) throw new InputException("model: not found: " + c.model());
             main = new Model(c.model(), c.model().toString());
@@ -215,6 +217,15 @@ public final class Evaluation {
             for (MaskStageLoss a : c.lossAblation()) {
                 ablation.put(a, new Model(runs.get(c.effectiveLoss(a)).resolve("checkpoints/last"), trainedDescription(c, a)));
             }
+            Map<String, Object> byPlanes = new LinkedHashMap<>();
+            for (int p : c.trainPlaneCounts()) {
+                if (p == c.planes()) continue;
+                Path p1 = trainStage1(c, out, l, trainingLog, p);
+                Path p2 = trainStage2(c, out, me, p1, l, trainingLog, p);
+                trainedPlanes.put(p, new Model(p2.resolve("checkpoints/last"), trainedDescription(c, c.maskLoss()) + ", at " + p + " planes"));
+                byPlanes.put(String.valueOf(p), Map.of("stage1", p1.toString(), "stage2", p2.toString()));
+            }
+            if (!byPlanes.isEmpty()) models.put("trained_plane_counts", byPlanes);
         }
         // what to evaluate
         List<Variant> variants = new ArrayList<>();
@@ -229,6 +240,10 @@ public final class Evaluation {
             if (p == c.planes()) continue;
             List<EvalMethod> ms = c.methods().stream().filter(m -> m == EvalMethod.MASK3D || m == EvalMethod.PER_FRAME || m == EvalMethod.MASK2D).toList();
             if (!ms.isEmpty()) variants.add(new Variant("planes", p + " planes, same networks", main, p, ms));
+        }
+        for (Map.Entry<Integer, Model> e : trainedPlanes.entrySet()) {
+            List<EvalMethod> ms = c.methods().stream().filter(m -> m == EvalMethod.MASK3D || m == EvalMethod.PER_FRAME || m == EvalMethod.MASK2D).toList();
+            if (!ms.isEmpty()) variants.add(new Variant("planes_trained", e.getKey() + " planes, trained at " + e.getKey(), e.getValue(), e.getKey(), ms));
         }
 
         MpiRenderer renderer;
@@ -490,26 +505,38 @@ public final class Evaluation {
     // ------------------------------------------------------------------------------------------ training
 
     /** Stage 1 on the rig ({@code out/train-mpi}), or the run already there when it matches. */
-    static Path trainStage1(EvalConfig c, Path out, Listener l, List<String> log) {
+    /** The run folder of a training at {@code planes} ({@code name}, or {@code name-Np} off the main plane count). */
+    static Path runFolder(EvalConfig c, Path out, String name, int planes) {
+        return out.resolve(planes == c.planes() ? name : name + "-" + planes + "p");
+    }
+
+    static Path trainStage1(EvalConfig c, Path out, Listener l, List<String> log) { return trainStage1(c, out, l, log, c.planes()); }
+
+    static Path trainStage1(EvalConfig c, Path out, Listener l, List<String> log, int planes) {
         Map<String, String> s = new HashMap<>(Map.of("num_steps", String.valueOf(c.stage1Steps()), "num_epochs", "1000000",
                 "img_wh", "[" + c.width() + ", " + c.height() + "]", "crop", String.valueOf(Math.min(c.height(), c.stage1Crop())),
-                "planes", String.valueOf(c.planes()), "val_every", String.valueOf(Math.max(1, c.stage1Steps() / 4)),
+                "planes", String.valueOf(planes), "val_every", String.valueOf(Math.max(1, c.stage1Steps() / 4)),
                 "exp_name", "train-mpi", "synthetic_frames", "1", "synthetic_seed", String.valueOf(c.trainSeed())));
         s.putAll(Map.of("root_dir", "synthetic", "dataset_name", "synthetic", "loss_type", "l1", "log_every", "1", "keep_top_k", "1"));
-        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MPI, null, s), out.resolve("train-mpi"), "stage 1 (MPINet3d)", l, log);
+        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MPI, null, s), runFolder(c, out, "train-mpi", planes),
+                "stage 1 (MPINet3d" + (planes == c.planes() ? "" : ", " + planes + " planes") + ")", l, log);
     }
 
     /** Stage 2 with {@code loss} ({@code out/train-mask-LOSS}), or the run already there when it matches. */
     static Path trainStage2(EvalConfig c, Path out, MaskStageLoss loss, Path stage1, Listener l, List<String> log) {
+        return trainStage2(c, out, loss, stage1, l, log, c.planes());
+    }
+
+    static Path trainStage2(EvalConfig c, Path out, MaskStageLoss loss, Path stage1, Listener l, List<String> log, int planes) {
         Map<String, String> s = new HashMap<>(Map.of("num_steps", String.valueOf(c.stage2Steps()), "num_epochs", "1000000",
-                "img_hw", "[" + c.height() + ", " + c.width() + "]", "planes", String.valueOf(c.planes()),
+                "img_hw", "[" + c.height() + ", " + c.width() + "]", "planes", String.valueOf(planes),
                 "val_every", String.valueOf(Math.max(1, c.stage2Steps() / 4)), "exp_name", "train-mask-" + loss.key(),
                 "mpi_model", stage1.resolve("checkpoints/last").toString(), "synthetic_frames", String.valueOf(c.syntheticFrames()),
                 "synthetic_seed", String.valueOf(c.trainSeed())));
         s.putAll(Map.of("root_dir", "synthetic", "dataset_name", "synthetic", "loss_type", loss.key(), "log_every", "1", "keep_top_k", "1"));
         if (c.vggWeights() != null) s.put("vgg_weights", c.vggWeights().toString());
-        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MASK, null, s), out.resolve("train-mask-" + loss.key()),
-                "stage 2 (MaskNet3d, " + loss.key() + ")", l, log);
+        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MASK, null, s), runFolder(c, out, "train-mask-" + loss.key(), planes),
+                "stage 2 (MaskNet3d, " + loss.key() + (planes == c.planes() ? "" : ", " + planes + " planes") + ")", l, log);
     }
 
     static Path trainOrReuse(TrainConfig tc, Path run, String what, Listener l, List<String> log) {
@@ -628,17 +655,18 @@ public final class Evaluation {
         sb.append("- static_change: mean |R_t - R_{t-1}| on pixels static in the ground truth in both frames (gt_static_change: the same on the ground truth); "
                 + "temporal_error: mean |dR - dG| over all pixels; dynamic_l1: mean |R - G| over pixels not static (the moving objects); disocclusion_l1: mean |R - G| where a moving object hides the static surface from the reference source camera (rig only)\n");
         sb.append("- wall time ").append(wall).append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
-        for (String g : List.of("methods", "loss_ablation", "planes")) {
+        for (String g : List.of("methods", "loss_ablation", "planes", "planes_trained")) {
             Table sub = t.where(t.stringColumn("group").isEqualTo(g));
             if (sub.rowCount() == 0) continue;
             sb.append("\n## ").append(switch (g) {
                 case "methods" -> "Methods (same inputs, same renderer)";
                 case "loss_ablation" -> "Mask-stage loss ablation (mask3d)";
-                default -> "Number of planes (same networks at inference)";
+                case "planes" -> "Number of planes (same networks at inference)";
+                default -> "Number of planes (networks trained at that count)";
             }).append("\n\n");
             List<String> cols = new ArrayList<>(List.of("method", "variant", "target", "planes", "model"));
             if (g.equals("methods")) cols.remove("variant");
-            if (!g.equals("planes")) cols.remove("planes");
+            if (!g.startsWith("planes")) cols.remove("planes");
             for (Column<?> col : t.columns()) if (col instanceof DoubleColumn) cols.add(col.name());
             sb.append('|');
             for (String col : cols) sb.append(' ').append(col).append(" |");

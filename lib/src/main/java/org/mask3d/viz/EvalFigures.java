@@ -122,7 +122,7 @@ public final class EvalFigures {
         List<String> labels = new ArrayList<>();
         List<Double> change = new ArrayList<>(), err = new ArrayList<>();
         for (Row row : r.table()) {
-            if (!row.getString("target").equals("mean") || row.getString("group").equals("planes")) continue;
+            if (!row.getString("target").equals("mean") || row.getString("group").startsWith("planes")) continue;
             String v = row.getString("variant");
             String label = row.getString("group").equals("methods") ? row.getString("method")
                     : "mask3d " + (v.contains("->") ? v.replaceAll(".*-> ", "").replaceAll(" \\(.*", "") : v.replace("loss ", ""));

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class EvaluateCliTest {
     @TempDir Path tmp;
 
-    static final String[] TINY = {"--set", "img_wh=[24,16]", "--set", "planes=8", "--set", "plane_counts=[16]", "--set", "stage1_steps=2",
+    static final String[] TINY = {"--set", "img_wh=[24,16]", "--set", "planes=8", "--set", "plane_counts=[16]", "--set", "train_plane_counts=[16]", "--set", "stage1_steps=2",
             "--set", "stage2_steps=2", "--set", "synthetic_frames=3", "--set", "stage1_crop=16", "--set", "strip_frames=2"};
 
     static String[] args(Path out, String... extra) {
@@ -40,8 +40,12 @@ class EvaluateCliTest {
                 "planes", "device", "model", "metric_variant")) {
             assertTrue(t.columnNames().contains(c), "column " + c + " in " + t.columnNames());
         }
-        // methods: 5 × (targets 7, 8, mean); loss ablation: 3 × 3; planes 16: mask3d, per_frame, mask2d × 3
-        assertEquals(15 + 9 + 9, t.rowCount());
+        // methods: 5 × (targets 7, 8, mean); loss ablation: 3 × 3; planes 16 (same networks, then trained at 16):
+        // mask3d, per_frame, mask2d × 3 each
+        assertEquals(15 + 9 + 9 + 9, t.rowCount());
+        assertTrue(t.stringColumn("variant").asList().contains("16 planes, trained at 16"));
+        assertTrue(Files.isRegularFile(out.resolve("train-mpi-16p/checkpoints/last/state.json")));
+        assertTrue(Files.isRegularFile(out.resolve("train-mask-l1-16p/checkpoints/last/state.json")));
         assertEquals(5, t.where(t.stringColumn("group").isEqualTo("methods").and(t.stringColumn("target").isEqualTo("mean"))).rowCount());
         assertEquals(Set.of("7", "8", "mean"), Set.copyOf(t.stringColumn("target").asList()));
         assertTrue(t.stringColumn("variant").asList().contains("loss full_loss -> l1_full_loss (no vgg_weights)"), t.stringColumn("variant").asList().toString());
@@ -50,7 +54,7 @@ class EvaluateCliTest {
         Table bg = t.where(t.stringColumn("method").isEqualTo("background"));
         for (double c : bg.numberColumn("static_change").asDoubleArray()) assertEquals(0.0, c, 1e-7, "the background MPI is constant in time");
         Table pf = Table.read().csv(out.resolve("per_frame.csv").toString());
-        assertEquals((5 * 2 + 3 * 2 + 3 * 2) * 3, pf.rowCount());
+        assertEquals((5 * 2 + 3 * 2 + 3 * 2 + 3 * 2) * 3, pf.rowCount());
         assertTrue(Files.readString(out.resolve("results.md")).contains("## Mask-stage loss ablation"));
         assertTrue(Files.readString(out.resolve("protocol.json")).contains("\"static_change\""));
         assertTrue(r.out().contains("mean over targets"), r.out());
@@ -60,6 +64,7 @@ class EvaluateCliTest {
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("reusing stage 1"), again.out());
         assertTrue(again.out().contains("reusing stage 2 (MaskNet3d, l1_full_loss)"), again.out());
+        assertTrue(again.out().contains("reusing stage 2 (MaskNet3d, l1, 16 planes)"), again.out());
         assertEquals(first, Files.readString(out.resolve("results.csv")), "the reused models give the same table");
 
         // the notebook's view of one frame: the same config, the trained model in the output folder

@@ -64,6 +64,8 @@ class EvalConfigTest {
         assertTrue(error("device", "tpu").contains("device must be cpu, gpu or auto"));
         assertTrue(error("data", "/some/scene").contains("static_mask = exact needs data = synthetic"));
         assertTrue(error("data", "/some/scene", "static_mask", "background").contains("model is empty"));
+        assertTrue(error("train_plane_counts", "[12]").contains("train_plane_counts must hold positive multiples of 8"));
+        assertTrue(error("model", "/m.ckpt", "train_plane_counts", "[8]").contains("with model given set it to []"));
         assertTrue(error("stage2_steps", "0").contains("stage2_steps must be at least 1"));
         assertTrue(error("mask2d_soft", "maybe").contains("mask2d_soft must be True or False"));
         String typo = error("plane_count", "[8]");
