@@ -1,11 +1,7 @@
 package org.mask3d.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import org.mask3d.InputException;
 import org.mask3d.data.AuthorsH5Scene;
 import org.mask3d.data.PackedScene;
@@ -19,12 +15,10 @@ import org.mask3d.geometry.RenderPath;
 import org.mask3d.io.Images;
 import org.mask3d.model.MaskNet3d;
 import org.mask3d.model.ModelCheckpoint;
-import org.mask3d.model.MpiHead;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
 import org.mask3d.render.Mpi;
 import org.mask3d.render.MpiRenderer;
-import org.mask3d.render.PlaneSweep;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,33 +100,25 @@ public final class NovelViewVideo {
             throw new InputException(base.name() + ": no backgrounds (./mask3d prepare background makes them); or use the frame mode");
         }
         Scene scene = ResizedScene.of(base, o.width(), o.height());
-        int ref = o.sources()[0], src1 = o.sources()[1];
-        Camera c0 = scene.cameras().get(ref), c1 = scene.cameras().get(src1);
-        double[] bd = scene.depthBounds();
-        double[] depths = PlaneDepths.inverseLinear(bd[0], bd[1], PlaneDepths.DEFAULT_PLANES);
+        int ref = o.sources()[0];
+        Camera c0 = scene.cameras().get(ref);
         List<Llff.PoseBounds> rows = rows(base);
         List<Camera> path = RenderPath.cameras(RenderPath.generate(rows, RenderPath.ALL, o.perComponent()), rows.get(ref), c0);
         int views = o.maxViews() > 0 ? Math.min(o.maxViews(), path.size()) : path.size();
-        int h = scene.height(), w = scene.width(), D = depths.length;
+        int h = scene.height(), w = scene.width();
         Path frames = outDir.resolve("frames");
         long t0 = System.nanoTime();
-        try (NDManager m = NDManager.newBaseManager()) {
-            ParameterStore ps = new ParameterStore(m, false);
-            Mpi bgMpi = null;
-            float[] bgPsv = null;
-            if (o.mode() != Mode.FRAME) {
-                bgPsv = PlaneSweep.volume(List.of(scene.background(ref), scene.background(src1)), List.of(c0, c1), c0, depths,
-                        PlaneSweep.Sampling.RELEASED);
-                bgMpi = mpi(m, ps, mpiNet, bgPsv, D, h, w, depths, c0);
-            }
+        // the evaluation's inference: the same MPIs and blend as EvalMethod PER_FRAME / BACKGROUND / MASK3D
+        try (EvalSession s = new EvalSession(scene, o.sources(), PlaneDepths.DEFAULT_PLANES, mpiNet, maskNet, renderer,
+                EvalSession.Mask2dSettings.defaults(), NDManager.newBaseManager())) {
             Mpi[] cache = new Mpi[scene.numFrames()];
             for (int i = 0; i < views; i++) {
                 int t = i % scene.numFrames();
-                if (cache[t] == null || o.mode() == Mode.BACKGROUND) {
+                if (cache[t] == null) {
                     cache[t] = switch (o.mode()) {
-                        case BACKGROUND -> bgMpi;
-                        case FRAME -> frameMpi(m, ps, mpiNet, scene, t, ref, src1, c0, c1, depths);
-                        case BLEND -> blended(m, ps, mpiNet, maskNet, scene, t, ref, src1, c0, c1, depths, bgPsv, bgMpi);
+                        case BACKGROUND -> s.backgroundMpi();
+                        case FRAME -> s.dynamicMpi(t);
+                        case BLEND -> EvalSession.methodMpi(EvalMethod.MASK3D, s.frameMpis(t));
                     };
                     if (scene.numFrames() > 64) {   // long videos: do not keep every frame's MPI
                         Mpi keep = cache[t];
@@ -146,37 +132,6 @@ public final class NovelViewVideo {
             }
         }
         return new Result(frames, views, (System.nanoTime() - t0) / 1e9 / views, path.subList(0, views));
-    }
-
-    private static Mpi mpi(NDManager m, ParameterStore ps, MpiNet3d net, float[] psv6, int D, int h, int w, double[] depths, Camera ref) {
-        try (NDManager sub = m.newSubManager()) {
-            NDArray in = sub.create(psv6, new Shape(1, 6, D, h, w));
-            NDArray out = net.forward(ps, new NDList(in), false).singletonOrThrow();
-            return new Mpi(MpiHead.rgba(in, out).get(0).toFloatArray(), D, h, w, depths, ref);
-        }
-    }
-
-    private static Mpi frameMpi(NDManager m, ParameterStore ps, MpiNet3d net, Scene s, int t, int ref, int src1, Camera c0,
-                                Camera c1, double[] depths) {
-        float[] psv = PlaneSweep.volume(List.of(s.frame(ref, t), s.frame(src1, t)), List.of(c0, c1), c0, depths, PlaneSweep.Sampling.RELEASED);
-        return mpi(m, ps, net, psv, depths.length, s.height(), s.width(), depths, c0);
-    }
-
-    private static Mpi blended(NDManager m, ParameterStore ps, MpiNet3d mpiNet, MaskNet3d maskNet, Scene s, int t, int ref,
-                               int src1, Camera c0, Camera c1, double[] depths, float[] bgPsv, Mpi bgMpi) {
-        int D = depths.length, h = s.height(), w = s.width(), n = D * h * w;
-        float[] framePsv = PlaneSweep.volume(List.of(s.frame(ref, t), s.frame(src1, t)), List.of(c0, c1), c0, depths,
-                PlaneSweep.Sampling.RELEASED);
-        Mpi fg = mpi(m, ps, mpiNet, framePsv, D, h, w, depths, c0);
-        float[] psv12 = new float[12 * n];
-        System.arraycopy(framePsv, 0, psv12, 0, 6 * n);
-        System.arraycopy(bgPsv, 0, psv12, 6 * n, 6 * n);
-        float[] mask;
-        try (NDManager sub = m.newSubManager()) {
-            NDArray in = sub.create(psv12, new Shape(1, 12, D, h, w));
-            mask = maskNet.forward(ps, new NDList(in), false).singletonOrThrow().toFloatArray();
-        }
-        return Mpi.blend(fg, bgMpi, mask);
     }
 
     /** Networks initialised on a manager (to be loaded or used with their initial weights). */

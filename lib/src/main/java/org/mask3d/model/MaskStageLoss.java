@@ -14,6 +14,10 @@ import java.util.stream.Collectors;
  * {@code train_mask/losses.py}). The released config uses {@link #VGG_ONLY}; {@code opt.py}'s default is
  * {@link #FULL_LOSS}. The other released keys ({@code masked_l1}, {@code vgg_video}, {@code fgbgl1},
  * {@code fgbgvgg}) expect outputs that the released RenderNet never produces, so they are not offered.
+ *
+ * <p>{@link #L1_NO_MASK} and {@link #L1_FULL_LOSS} are mask3d additions, not released keys: {@code no_mask} and
+ * {@code full_loss} with the VGG term replaced by L1, so the loss ablation can run without the VGG19-BN weights
+ * ({@link #l1Counterpart()}; {@code vgg_only}'s counterpart is the released {@link #L1}).
  */
 public enum MaskStageLoss {
     /** {@code vgg_only}: {@code VggBNLoss(rgb, tgt_rgb)}. */
@@ -25,7 +29,14 @@ public enum MaskStageLoss {
     /** {@code mse}: {@code MSE(rgb, tgt_rgb)}. */
     MSE("mse", false),
     /** {@code l1}: {@code L1(rgb, tgt_rgb)}. */
-    L1("l1", false);
+    L1("l1", false),
+    /** {@code l1_no_mask} (mask3d addition, not released): {@code L1(rgb, tgt_rgb) + 0.10·Sparse(volume)}. */
+    L1_NO_MASK("l1_no_mask", false),
+    /**
+     * {@code l1_full_loss} (mask3d addition, not released):
+     * {@code L1(rgb, tgt_rgb) + 0.25·MaskLoss(alpha, tgt_mask) + 0.10·Sparse(volume)}.
+     */
+    L1_FULL_LOSS("l1_full_loss", false);
 
     /** Weight of MaskLoss in {@code full_loss}. */
     public static final double MASK_WEIGHT = 0.25;
@@ -46,8 +57,24 @@ public enum MaskStageLoss {
     /** Whether this loss needs the VGG weights. */
     public boolean needsVgg() { return needsVgg; }
 
+    /** Whether this loss has the MaskLoss term and so needs the target's foreground mask. */
+    public boolean needsTargetMask() { return this == FULL_LOSS || this == L1_FULL_LOSS; }
+
     /**
-     * The loss for a released {@code loss_type} name.
+     * The same loss without VGG: {@code vgg_only → l1}, {@code no_mask → l1_no_mask}, {@code full_loss →
+     * l1_full_loss}; a loss that needs no VGG is its own counterpart.
+     */
+    public MaskStageLoss l1Counterpart() {
+        return switch (this) {
+            case VGG_ONLY -> L1;
+            case NO_MASK -> L1_NO_MASK;
+            case FULL_LOSS -> L1_FULL_LOSS;
+            default -> this;
+        };
+    }
+
+    /**
+     * The loss for a released {@code loss_type} name (or one of mask3d's L1 additions).
      *
      * @throws InputException naming the supported keys, and saying why a known but unsupported released key is
      *                        refused
@@ -98,19 +125,23 @@ public enum MaskStageLoss {
         NDArray total;
         switch (this) {
             case MSE -> { total = Losses.mse(in.rgb(), in.targetRgb()); terms.put("mse", total); }
-            case L1 -> { total = Losses.l1(in.rgb(), in.targetRgb()); terms.put("l1", total); }
             default -> {
-                if (vgg == null) throw new InputException(Vgg19BnFeatures.MISSING_WEIGHTS);
-                total = vgg.compute(in.rgb(), in.targetRgb());
-                terms.put("vgg", total);
-                if (this == FULL_LOSS) {
+                if (needsVgg) {
+                    if (vgg == null) throw new InputException(Vgg19BnFeatures.MISSING_WEIGHTS);
+                    total = vgg.compute(in.rgb(), in.targetRgb());
+                    terms.put("vgg", total);
+                } else {
+                    total = Losses.l1(in.rgb(), in.targetRgb());
+                    terms.put("l1", total);
+                }
+                if (needsTargetMask()) {
                     require("fgAccAlpha", in.fgAccAlpha());
                     require("targetMask", in.targetMask());
                     NDArray mask = Losses.maskLoss(in.fgAccAlpha(), in.targetMask());
                     terms.put("mask", mask);
                     total = total.add(mask.mul(Losses.scalar(mask, MASK_WEIGHT)));
                 }
-                if (this == NO_MASK || this == FULL_LOSS) {
+                if (this != VGG_ONLY && this != L1) {
                     require("maskVolume", in.maskVolume());
                     NDArray sparse = Losses.sparse(in.maskVolume());
                     terms.put("sparse", sparse);

@@ -59,10 +59,10 @@ public final class MaskTraining implements TrainingStage {
         train = new MaskStageSampler(scenes);
         String valDir = c.string("val_dir");
         val = valDir.isEmpty() ? train : new MaskStageSampler(StageSupport.scenes(c, valDir, wh[0], wh[1], 1));
-        if (loss == MaskStageLoss.FULL_LOSS) {
+        if (loss.needsTargetMask()) {
             for (Scene s : scenes) {
                 if (!s.hasForeground()) {
-                    throw new InputException("loss_type full_loss needs foreground mattes (BackgroundMattingV2), " + s.name() + " has none; use vgg_only or no_mask");
+                    throw new InputException("loss_type " + loss.key() + " needs foreground mattes (BackgroundMattingV2), " + s.name() + " has none; use vgg_only or no_mask");
                 }
             }
         }
@@ -89,6 +89,8 @@ public final class MaskTraining implements TrainingStage {
             case FULL_LOSS -> List.of("vgg", "mask", "sparse");
             case MSE -> List.of("mse");
             case L1 -> List.of("l1");
+            case L1_NO_MASK -> List.of("l1", "sparse");
+            case L1_FULL_LOSS -> List.of("l1", "mask", "sparse");
         };
     }
 

@@ -40,7 +40,7 @@ public final class TrainConfig {
         if (mask) k.add(new Key("img_hw", "[360, 640]", "training image height, width (scenes are resized, Lanczos)"));
         else k.add(new Key("img_wh", "[640, 360]", "frame width, height before the random scale and crop"));
         k.add(new Key("loss_type", mask ? "full_loss" : "l1", mask
-                ? "vgg_only, no_mask, full_loss (need vgg_weights), mse or l1" : "l1, mse or vgg (needs vgg_weights)"));
+                ? "vgg_only, no_mask, full_loss (need vgg_weights), mse, l1, or the L1 ablation variants l1_no_mask, l1_full_loss (mask3d additions)" : "l1, mse or vgg (needs vgg_weights)"));
         k.add(new Key("batch_size", "1", "samples per step (looped; gradients summed over the batch mean)"));
         k.add(new Key("num_epochs", mask ? "1000000" : "100", "epochs (one epoch: one sample per scene/sequence, in steps of batch_size)"));
         k.add(new Key("num_steps", mask ? "1000000" : "0", "optimiser steps; training stops at num_steps or num_epochs, whichever first (0: epochs only)"));

@@ -60,6 +60,28 @@ class MaskStageLossTest {
         assertEquals(Losses.l1(in.rgb(), in.targetRgb()).getFloat(), MaskStageLoss.L1.compute(in, null).total().getFloat());
     }
 
+    @Test void l1AblationVariantsSwapOnlyTheVggTerm() {
+        double l1 = Losses.l1(in.rgb(), in.targetRgb()).getFloat();
+        double mask = Losses.maskLoss(in.fgAccAlpha(), in.targetMask()).getFloat();
+        double sparse = Losses.sparse(in.maskVolume()).getFloat();
+        MaskStageLoss.Result full = MaskStageLoss.L1_FULL_LOSS.compute(in, null);
+        assertEquals(l1 + 0.25 * mask + 0.10 * sparse, full.total().getFloat(), 1e-6);
+        assertEquals(java.util.List.of("l1", "mask", "sparse"), java.util.List.copyOf(full.terms().keySet()));
+        assertEquals(l1 + 0.10 * sparse, MaskStageLoss.L1_NO_MASK.compute(in, null).total().getFloat(), 1e-6);
+        assertSame(MaskStageLoss.L1_NO_MASK, MaskStageLoss.fromKey("l1_no_mask"));
+        assertSame(MaskStageLoss.L1_FULL_LOSS, MaskStageLoss.fromKey("l1_full_loss"));
+        assertSame(MaskStageLoss.L1, MaskStageLoss.VGG_ONLY.l1Counterpart());
+        assertSame(MaskStageLoss.L1_NO_MASK, MaskStageLoss.NO_MASK.l1Counterpart());
+        assertSame(MaskStageLoss.L1_FULL_LOSS, MaskStageLoss.FULL_LOSS.l1Counterpart());
+        assertSame(MaskStageLoss.MSE, MaskStageLoss.MSE.l1Counterpart());
+        assertFalse(MaskStageLoss.L1_FULL_LOSS.needsVgg());
+        assertTrue(MaskStageLoss.L1_FULL_LOSS.needsTargetMask() && MaskStageLoss.FULL_LOSS.needsTargetMask());
+        assertFalse(MaskStageLoss.L1_NO_MASK.needsTargetMask());
+        var e = assertThrows(IllegalArgumentException.class, () -> MaskStageLoss.L1_FULL_LOSS.compute(
+                new MaskStageLoss.Inputs(in.rgb(), in.targetRgb(), in.maskVolume(), in.fgAccAlpha(), null), null));
+        assertTrue(e.getMessage().contains("targetMask"), e.getMessage());
+    }
+
     @Test void missingVggOrInputsAreNamed() {
         for (MaskStageLoss l : new MaskStageLoss[]{MaskStageLoss.VGG_ONLY, MaskStageLoss.NO_MASK, MaskStageLoss.FULL_LOSS}) {
             var e = assertThrows(InputException.class, () -> l.compute(in, null));

@@ -1,0 +1,729 @@
+package org.mask3d.eval;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import org.mask3d.InputException;
+import org.mask3d.data.ResizedScene;
+import org.mask3d.data.Scene;
+import org.mask3d.data.Scenes;
+import org.mask3d.data.SyntheticRig;
+import org.mask3d.io.AtomicFiles;
+import org.mask3d.model.MaskStageLoss;
+import org.mask3d.render.MpiRenderer;
+import org.mask3d.render.Renderers;
+import org.mask3d.train.TrainConfig;
+import org.mask3d.train.Trainer;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Row;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The evaluation of issue 8 (METHOD.md §6): methods ({@link EvalMethod}) on the same inputs through the same
+ * renderer at held-out cameras, the mask-stage loss ablation and the plane-count ablation, with image metrics per
+ * frame and the temporal stability measure ({@link TemporalStability}) per method and target. Without a
+ * {@code model}, stage 1 and the stage-2 models are first trained on the built-in rig (seed {@code train_seed}) and
+ * evaluated on a rig of another seed; trained runs already in the output folder with the same config and step count
+ * are reused.
+ *
+ * <p>Writes into the output folder (figures are {@link org.mask3d.viz.EvalFigures}' job):
+ * <pre>
+ *   results.csv, results.md   one row per (group, method, variant) × target, plus a mean row over targets; every
+ *                             row carries its protocol (data, sources, target, frames, size, planes, device, model,
+ *                             metric variant)
+ *   per_frame.csv             per frame: PSNR, the static-pixel change from the previous frame (render and ground
+ *                             truth), the temporal error from the previous frame, the disocclusion error (rig)
+ *   protocol.json             the config in use, the data, the models, the renderer, metric definitions, wall time
+ *   train-mpi/, train-mask-LOSS/   the training runs (model empty)
+ * </pre>
+ * Row groups: {@code methods} (every configured method at {@code planes}), {@code loss_ablation} (mask3d with each
+ * ablation loss's MaskNet3d), {@code planes} (mask3d, per_frame and mask2d at each of {@code plane_counts}, the same
+ * networks), {@code planes_trained} (the same at each of {@code train_plane_counts}, stage 1 and 2 trained at that count
+ * into {@code train-mpi-Np/}, {@code train-mask-LOSS-Np/}).
+ */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /** Progress: training callbacks, plus the evaluation's phases. */
+    public interface Listener extends Trainer.Listener {
+        /** A phase starts ({@code total} units of work, 0 when unknown). */
+        default void phase(String name, long total) {}
+
+        /** Units of the current phase done so far. */
+        default void advanced(long done) {}
+    }
+
+    /**
+     * Per-frame series of one method at one target.
+     *
+     * @param frames       [T] frame indices
+     * @param psnr         [T] PSNR (released definition)
+     * @param staticChange [T] mean |R_t − R_{t−1}| on pixels static in both frames (NaN at the first frame)
+     * @param gtChange     [T] the same on the ground truth
+     * @param disocclusion [T] mean |R − G| over disoccluded pixels (rig; NaN without any)
+     */
+    public record Series(String group, EvalMethod method, String variant, int planes, int target, int[] frames,
+                         double[] psnr, double[] staticChange, double[] gtChange, double[] disocclusion) {}
+
+    /**
+     * Consecutive frames of every method at one camera, for the qualitative strips.
+     *
+     * @param renders  method key → [T] renders [3,H,W]
+     * @param truth    [T] ground-truth frames
+     * @param dynamic  [T] [H,W] dynamic (not static) pixels, for the crop
+     */
+    public record Strip(int target, int[] frames, Map<String, List<float[]>> renders, List<float[]> truth,
+                        List<boolean[]> dynamic, int height, int width) {}
+
+    /**
+     * One frame's renders and errors, with the mask volumes behind them.
+     *
+     * @param disocclusion [H,W] disoccluded pixels of the target (rig), or null
+     * @param mask3d       [D,H,W] the main MaskNet3d volume of that frame (null without mask3d)
+     * @param mask2d       [H,W] the 2D baseline's mask
+     * @param depths       [D] plane depths
+     */
+    public record Snapshot(int target, int frame, Map<String, float[]> renders, float[] truth, boolean[] disocclusion,
+                           float[] mask3d, float[] mask2d, double[] depths, int height, int width) {}
+
+    /**
+     * What an evaluation gives.
+     *
+     * @param table    results.csv as a table
+     * @param perFrame per_frame.csv as a table
+     * @param series   the per-frame series of the {@code methods} group
+     * @param strip    the strips' frames (first target)
+     * @param snapshot the error-map frame (first target; on the rig the frame with the most disoccluded pixels)
+     * @param protocol what protocol.json holds
+     * @param files    the files written
+     */
+    public record Result(Table table, Table perFrame, List<Series> series, Strip strip, Snapshot snapshot,
+                         Map<String, Object> protocol, Path outDir, List<Path> files, double wallSeconds) {
+        /** The mean row of {@code method} in {@code group} (variant empty for the methods group), or null. */
+        public Row mean(String group, String method) {
+            for (Row r : table) {
+                if (r.getString("group").equals(group) && r.getString("method").equals(method) && r.getString("target").equals("mean")) return r;
+            }
+            return null;
+        }
+    }
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+
+    /** A model to evaluate: where its weights are and how it came to be. */
+    record Model(Path weights, String description) {}
+
+    /** One evaluated configuration: a group, a variant label, a model, a plane count and its methods. */
+    record Variant(String group, String variant, Model model, int planes, List<EvalMethod> methods) {}
+
+    /** The scene the config names, at the evaluation size. */
+    public static Scene scene(EvalConfig c) {
+        if (c.synthetic()) {
+            return new SyntheticRig(new SyntheticRig.Options(c.width(), c.height(), 2, 5, SyntheticRig.Options.defaults().spacing(),
+                    c.syntheticFrames(), c.syntheticSeed()));
+        }
+        Path p = Path.of(c.data());
+        if (!Files.exists(p)) throw new InputException("data: scene not found: " + p);
+        return ResizedScene.of(Scenes.open(p), c.width(), c.height());
+    }
+
+    /** The evaluated frame indices of a scene. */
+    public static int[] frames(EvalConfig c, Scene s) {
+        int end = c.frameCount() == 0 ? s.numFrames() : c.frameStart() + c.frameCount();
+        if (c.frameStart() >= s.numFrames() || end > s.numFrames()) {
+            throw new InputException("frames = [" + c.frameStart() + ", " + c.frameCount() + "] is outside " + s.name()
+                    + ", which has " + s.numFrames() + " frames");
+        }
+        if (end - c.frameStart() < 2) throw new InputException("frames: at least 2 frames are needed, " + s.name() + " gives " + (end - c.frameStart()));
+        int[] f = new int[end - c.frameStart()];
+        for (int i = 0; i < f.length; i++) f[i] = c.frameStart() + i;
+        return f;
+    }
+
+    /**
+     * Runs the evaluation and writes its tables and protocol into {@code out}.
+     *
+     * @param listener progress (may be null)
+     */
+    public static Result run(EvalConfig c, Path out, Listener listener) {
+        Listener l = listener == null ? new Listener() {} : listener;
+        long t0 = System.nanoTime();
+        // metric settings first: a missing weight file should not surface after minutes of training
+        new MetricSuite(c, false).close();
+        for (String m : List.of("lpips_alex", "lpips_vgg")) {
+            if (!c.metrics().contains(m)) continue;
+            for (String f : c.lpipsWeights().get(m)) {
+                if (!Files.isRegularFile(Path.of(f))) throw new InputException("metric " + m + ": weight file not found: " + f);
+            }
+        }
+        Scene scene = scene(c);
+        int[] frames = frames(c, scene);
+        for (int t : c.targets()) {
+            if (t < 0 || t >= scene.numCameras()) throw new InputException("targets: camera " + t + " out of range: " + scene.name() + " has " + scene.numCameras() + " cameras");
+        }
+        EvalSession.checkSources(scene, c.sources());
+        EvalSession.requireBackgrounds(scene);
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new InputException("cannot create " + out + ": " + e.getMessage(), e);
+        }
+        // models
+        Map<String, Object> models = new LinkedHashMap<>();
+        List<String> trainingLog = new ArrayList<>();
+        Model main;
+        Map<MaskStageLoss, Model> ablation = new LinkedHashMap<>();
+        Map<Integer, Model> trainedPlanes = new LinkedHashMap<>();
+        if (c.model() != null) {
+            if (!Files.exists(c.model())) throw new InputException("model: not found: " + c.model());
+            main = new Model(c.model(), c.model().toString());
+            models.put("main", c.model().toString());
+            if (!c.lossAblation().isEmpty()) models.put("loss_ablation", "skipped: it trains one MaskNet3d per loss on the synthetic rig, and model is given");
+        } else {
+            Path s1 = trainStage1(c, out, l, trainingLog);
+            models.put("stage1", Map.of("run", s1.toString(), "steps", c.stage1Steps(), "loss", "l1", "crop", Math.min(c.stage1Crop(), c.height()),
+                    "data", "synthetic rig seed " + c.trainSeed()));
+            Map<MaskStageLoss, Path> runs = new LinkedHashMap<>();
+            List<MaskStageLoss> wanted = new ArrayList<>();
+            wanted.add(c.effectiveLoss(c.maskLoss()));
+            for (MaskStageLoss a : c.lossAblation()) if (!wanted.contains(c.effectiveLoss(a))) wanted.add(c.effectiveLoss(a));
+            for (MaskStageLoss e : wanted) runs.put(e, trainStage2(c, out, e, s1, l, trainingLog));
+            Map<String, Object> stage2 = new LinkedHashMap<>();
+            for (Map.Entry<MaskStageLoss, Path> e : runs.entrySet()) {
+                stage2.put(e.getKey().key(), Map.of("run", e.getValue().toString(), "steps", c.stage2Steps()));
+            }
+            models.put("stage2", stage2);
+            models.put("training", trainingLog);
+            MaskStageLoss me = c.effectiveLoss(c.maskLoss());
+            main = new Model(runs.get(me).resolve("checkpoints/last"), trainedDescription(c, c.maskLoss()));
+            for (MaskStageLoss a : c.lossAblation()) {
+                ablation.put(a, new Model(runs.get(c.effectiveLoss(a)).resolve("checkpoints/last"), trainedDescription(c, a)));
+            }
+            Map<String, Object> byPlanes = new LinkedHashMap<>();
+            for (int p : c.trainPlaneCounts()) {
+                if (p == c.planes()) continue;
+                Path p1 = trainStage1(c, out, l, trainingLog, p);
+                Path p2 = trainStage2(c, out, me, p1, l, trainingLog, p);
+                trainedPlanes.put(p, new Model(p2.resolve("checkpoints/last"), trainedDescription(c, c.maskLoss()) + ", at " + p + " planes"));
+                byPlanes.put(String.valueOf(p), Map.of("stage1", p1.toString(), "stage2", p2.toString()));
+            }
+            if (!byPlanes.isEmpty()) models.put("trained_plane_counts", byPlanes);
+        }
+        // what to evaluate
+        List<Variant> variants = new ArrayList<>();
+        variants.add(new Variant("methods", "", main, c.planes(), c.methods()));
+        for (Map.Entry<MaskStageLoss, Model> e : ablation.entrySet()) {
+            MaskStageLoss eff = c.effectiveLoss(e.getKey());
+            String v = eff == e.getKey() ? "loss " + eff.key()
+                    : "loss " + e.getKey().key() + " -> " + eff.key() + " (no vgg_weights)";
+            variants.add(new Variant("loss_ablation", v, e.getValue(), c.planes(), List.of(EvalMethod.MASK3D)));
+        }
+        for (int p : c.planeCounts()) {
+            if (p == c.planes()) continue;
+            List<EvalMethod> ms = c.methods().stream().filter(m -> m == EvalMethod.MASK3D || m == EvalMethod.PER_FRAME || m == EvalMethod.MASK2D).toList();
+            if (!ms.isEmpty()) variants.add(new Variant("planes", p + " planes, same networks", main, p, ms));
+        }
+        for (Map.Entry<Integer, Model> e : trainedPlanes.entrySet()) {
+            List<EvalMethod> ms = c.methods().stream().filter(m -> m == EvalMethod.MASK3D || m == EvalMethod.PER_FRAME || m == EvalMethod.MASK2D).toList();
+            if (!ms.isEmpty()) variants.add(new Variant("planes_trained", e.getKey() + " planes, trained at " + e.getKey(), e.getValue(), e.getKey(), ms));
+        }
+
+        MpiRenderer renderer;
+        try {
+            renderer = Renderers.forDevice(c.device());
+        } catch (IllegalStateException e) {
+            throw new InputException("device = " + c.device() + ": " + e.getMessage());
+        }
+        String device = renderer.name();
+        RigTruth truth = scene instanceof SyntheticRig rig ? new RigTruth(rig) : null;
+        int h = scene.height(), w = scene.width();
+        int ref = c.sources()[0];
+
+        // ground truth and static masks, shared by every variant
+        Map<Integer, List<float[]>> gts = new HashMap<>();
+        Map<Integer, List<boolean[]>> statics = new HashMap<>();
+        Map<Integer, List<boolean[]>> disocc = new HashMap<>();
+        for (int tg : c.targets()) {
+            List<float[]> g = new ArrayList<>();
+            List<boolean[]> s = new ArrayList<>(), d = new ArrayList<>();
+            for (int t : frames) {
+                float[] gt = scene.frame(tg, t);
+                g.add(gt);
+                s.add(staticMask(c, scene, truth, tg, t, gt));
+                d.add(truth == null ? null : truth.disocclusions(tg, ref, t));
+            }
+            gts.put(tg, g);
+            statics.put(tg, s);
+            disocc.put(tg, d);
+        }
+
+        Table table = newTable(c);
+        Table perFrame = newPerFrameTable(c);
+        List<Series> series = new ArrayList<>();
+        Strip strip = null;
+        Snapshot snapshot = null;
+        int firstTarget = c.targets()[0];
+        int snapIdx = 0;
+        if (truth != null) {
+            int best = -1;
+            for (int i = 0; i < frames.length; i++) {
+                int cnt = count(disocc.get(firstTarget).get(i));
+                if (cnt > best) { best = cnt; snapIdx = i; }
+            }
+        } else {
+            snapIdx = frames.length / 2;
+        }
+        int stripN = Math.min(c.stripFrames(), frames.length);
+        int stripStart = Math.max(0, Math.min(snapIdx - stripN / 2, frames.length - stripN));
+        long work = 0;
+        for (Variant v : variants) work += (long) frames.length;
+        l.phase("evaluate", work);
+        long done = 0;
+        try (MetricSuite metrics = new MetricSuite(c)) {
+            for (Variant v : variants) {
+                boolean isMain = v.group().equals("methods");
+                try (EvalSession s = EvalSession.open(scene, c.sources(), v.planes(), v.model().weights(), renderer, c.mask2d())) {
+                    // renders[method][target] = per-frame images
+                    Map<EvalMethod, Map<Integer, List<float[]>>> renders = new LinkedHashMap<>();
+                    for (EvalMethod m : v.methods()) {
+                        Map<Integer, List<float[]>> byT = new LinkedHashMap<>();
+                        for (int tg : c.targets()) byT.put(tg, new ArrayList<>());
+                        renders.put(m, byT);
+                    }
+                    for (int i = 0; i < frames.length; i++) {
+                        EvalSession.FrameMpis f = s.frameMpis(frames[i]);
+                        for (EvalMethod m : v.methods()) {
+                            for (int tg : c.targets()) renders.get(m).get(tg).add(s.render(m, f, tg));
+                        }
+                        if (isMain && i == snapIdx) {
+                            Map<String, float[]> snap = new LinkedHashMap<>();
+                            for (EvalMethod m : v.methods()) snap.put(m.key(), renders.get(m).get(firstTarget).get(i));
+                            snapshot = new Snapshot(firstTarget, frames[i], snap, gts.get(firstTarget).get(i), disocc.get(firstTarget).get(i),
+                                    f.mask3d(), f.mask2d(), s.depths(), h, w);
+                        }
+                        l.advanced(++done);
+                    }
+                    for (EvalMethod m : v.methods()) {
+                        List<double[]> perTargetValues = new ArrayList<>();
+                        for (int tg : c.targets()) {
+                            List<float[]> rs = renders.get(m).get(tg), gs = gts.get(tg);
+                            double[][] fv = new double[frames.length][];
+                            double[] psnr = new double[frames.length], dis = new double[frames.length];
+                            double disSum = 0, dynSum = 0;
+                            long disCount = 0, dynCount = 0;
+                            for (int i = 0; i < frames.length; i++) {
+                                fv[i] = metrics.frame(rs.get(i), gs.get(i), h, w);
+                                boolean[] st = statics.get(tg).get(i), dy = new boolean[st.length];
+                                for (int p = 0; p < st.length; p++) dy[p] = !st[p];
+                                double[] de = maskedL1(rs.get(i), gs.get(i), dy, h * w);
+                                dynSum += de[0];
+                                dynCount += (long) de[1];
+                                psnr[i] = Metrics.psnr(rs.get(i), gs.get(i));
+                                boolean[] dm = disocc.get(tg).get(i);
+                                if (dm != null) {
+                                    double[] e = maskedL1(rs.get(i), gs.get(i), dm, h * w);
+                                    dis[i] = e[1] == 0 ? Double.NaN : e[0] / e[1];
+                                    disSum += e[0];
+                                    disCount += (long) e[1];
+                                } else {
+                                    dis[i] = Double.NaN;
+                                }
+                            }
+                            TemporalStability.Result ts = metrics.temporal() ? TemporalStability.measure(rs, gs, statics.get(tg), 3, h, w) : null;
+                            double[] sc = new double[frames.length], gc = new double[frames.length], te = new double[frames.length];
+                            sc[0] = gc[0] = te[0] = Double.NaN;
+                            for (int i = 1; i < frames.length; i++) {
+                                sc[i] = ts == null ? Double.NaN : ts.renderChangePerPair()[i - 1];
+                                gc[i] = ts == null ? Double.NaN : ts.groundTruthChangePerPair()[i - 1];
+                                te[i] = ts == null ? Double.NaN : ts.temporalErrorPerPair()[i - 1];
+                            }
+                            double[] row = new double[metrics.columns().size() + TEMPORAL_COLUMNS.size()];
+                            for (int k = 0; k < metrics.columns().size(); k++) {
+                                double sum = 0;
+                                for (double[] x : fv) sum += x[k];
+                                row[k] = sum / frames.length;
+                            }
+                            int o = metrics.columns().size();
+                            row[o] = ts == null ? Double.NaN : ts.renderChange();
+                            row[o + 1] = ts == null ? Double.NaN : ts.groundTruthChange();
+                            row[o + 2] = ts == null ? Double.NaN : ts.temporalError();
+                            row[o + 3] = dynCount == 0 ? Double.NaN : dynSum / dynCount;
+                            row[o + 4] = disCount == 0 ? Double.NaN : disSum / disCount;
+                            perTargetValues.add(row);
+                            addRow(table, c, scene, frames, v, m, String.valueOf(tg), row, metrics, device);
+                            for (int i = 0; i < frames.length; i++) {
+                                perFrame.stringColumn("group").append(v.group());
+                                perFrame.stringColumn("method").append(m.key());
+                                perFrame.stringColumn("variant").append(v.variant());
+                                perFrame.intColumn("planes").append(v.planes());
+                                perFrame.intColumn("target").append(tg);
+                                perFrame.intColumn("frame").append(frames[i]);
+                                perFrame.doubleColumn("psnr_db").append(psnr[i]);
+                                perFrame.doubleColumn("static_change").append(sc[i]);
+                                perFrame.doubleColumn("gt_static_change").append(gc[i]);
+                                perFrame.doubleColumn("temporal_error").append(te[i]);
+                                perFrame.doubleColumn("disocclusion_l1").append(dis[i]);
+                            }
+                            if (isMain) series.add(new Series(v.group(), m, v.variant(), v.planes(), tg, frames, psnr, sc, gc, dis));
+                        }
+                        double[] mean = new double[perTargetValues.get(0).length];
+                        for (double[] r : perTargetValues) for (int k = 0; k < mean.length; k++) mean[k] += r[k] / perTargetValues.size();
+                        addRow(table, c, scene, frames, v, m, "mean", mean, metrics, device);
+                    }
+                    if (isMain) {
+                        Map<String, List<float[]>> sr = new LinkedHashMap<>();
+                        for (EvalMethod m : v.methods()) sr.put(m.key(), renders.get(m).get(firstTarget).subList(stripStart, stripStart + stripN));
+                        List<boolean[]> dyn = new ArrayList<>();
+                        for (boolean[] st : statics.get(firstTarget).subList(stripStart, stripStart + stripN)) {
+                            boolean[] d = new boolean[st.length];
+                            for (int p = 0; p < d.length; p++) d[p] = !st[p];
+                            dyn.add(d);
+                        }
+                        strip = new Strip(firstTarget, java.util.Arrays.copyOfRange(frames, stripStart, stripStart + stripN), sr,
+                                gts.get(firstTarget).subList(stripStart, stripStart + stripN), dyn, h, w);
+                    }
+                }
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> protocol = protocol(c, scene, frames, device, models, metrics, wall);
+            List<Path> files = new ArrayList<>();
+            files.add(writeCsv(table, out.resolve("results.csv")));
+            String wallNote = String.format(Locale.ROOT, "%.0f s", wall) + (trainingLog.isEmpty() ? ""
+                    : trainingLog.stream().allMatch(x -> x.startsWith("reused")) ? ", evaluation only (training runs reused)"
+                    : ", including " + String.join(", ", trainingLog));
+            files.add(write(out.resolve("results.md"), markdown(table, c, scene, frames, device, wallNote)));
+            files.add(writeCsv(perFrame, out.resolve("per_frame.csv")));
+            files.add(write(out.resolve("protocol.json"), GSON.toJson(protocol)));
+            return new Result(table, perFrame, series, strip, snapshot, protocol, out, files, wall);
+        } finally {
+            if (renderer instanceof AutoCloseable ac) {
+                try {
+                    ac.close();
+                } catch (Exception ignored) {
+                    // a renderer that fails to release is not worth failing the evaluation for
+                }
+            }
+        }
+    }
+
+    /**
+     * The main mask3d model of an evaluation: {@code model} when given, else the stage-2 run it trained into
+     * {@code out} ({@code train-mask-LOSS/checkpoints/last}).
+     *
+     * @throws InputException when that run does not exist yet (run {@link #run} first)
+     */
+    public static Path mainModel(EvalConfig c, Path out) {
+        if (c.model() != null) return c.model();
+        Path p = out.resolve("train-mask-" + c.effectiveLoss(c.maskLoss()).key()).resolve("checkpoints/last");
+        if (!Files.isDirectory(p)) throw new InputException("no trained model in " + out + " (" + p + " is missing): run the evaluation first");
+        return p;
+    }
+
+    /**
+     * A session on the evaluation's data and main model, for looking at single frames: {@code s.views(t, target,
+     * methods)} gives each method's render, {@code s.frameMpis(t)} the MPIs and both masks. Close it when done.
+     */
+    public static EvalSession session(EvalConfig c, Path out) {
+        return EvalSession.open(scene(c), c.sources(), c.planes(), mainModel(c, out), Renderers.forDevice(c.device()), c.mask2d());
+    }
+
+    static int count(boolean[] m) {
+        if (m == null) return 0;
+        int n = 0;
+        for (boolean b : m) if (b) n++;
+        return n;
+    }
+
+    /** {Σ over masked pixels and channels of |r − g|, masked pixels × channels}. */
+    static double[] maskedL1(float[] r, float[] g, boolean[] mask, int n) {
+        double s = 0;
+        long cnt = 0;
+        for (int p = 0; p < n; p++) {
+            if (!mask[p]) continue;
+            for (int k = 0; k < 3; k++) s += Math.abs(r[k * n + p] - g[k * n + p]);
+            cnt += 3;
+        }
+        return new double[]{s, cnt};
+    }
+
+    /** [H,W] static pixels of camera {@code cam} at frame {@code t}, by the config's {@code static_mask}. */
+    static boolean[] staticMask(EvalConfig c, Scene s, RigTruth truth, int cam, int t, float[] gt) {
+        int h = s.height(), w = s.width();
+        switch (c.staticMask()) {
+            case "exact" -> {
+                if (truth == null) throw new InputException("static_mask = exact needs the synthetic rig");
+                return truth.staticMask(cam, t);
+            }
+            case "foreground" -> {
+                if (!s.hasForeground()) throw new InputException("static_mask = foreground: " + s.name() + " has no foreground mattes; use background or a mask folder");
+                float[] fg = s.foreground(cam, t);
+                int n = h * w;
+                float[] dyn = new float[n];
+                for (int p = 0; p < n; p++) dyn[p] = fg[3 * n + p] > 0.5f ? 1f : 0f;
+                float[] d = Mask2d.dilate(dyn, h, w, c.staticDilate());
+                boolean[] out = new boolean[n];
+                for (int p = 0; p < n; p++) out[p] = d[p] == 0f;
+                return out;
+            }
+            case "background" -> {
+                return TemporalStability.staticMaskFromBackground(gt, s.background(cam), 3, h, w, c.staticThreshold(), c.staticDilate());
+            }
+            default -> {
+                Path f = Path.of(c.staticMask()).resolve(String.format(Locale.ROOT, "cam%02d/%05d.png", cam, t));
+                if (!Files.isRegularFile(f)) {
+                    throw new InputException("static_mask: " + f + " not found (expected exact, foreground, background, or a folder DIR/camNN/NNNNN.png with white = dynamic)");
+                }
+                return TemporalStability.staticMaskFromImage(f, h, w, c.staticDilate());
+            }
+        }
+    }
+
+    static String trainedDescription(EvalConfig c, MaskStageLoss asked) {
+        MaskStageLoss eff = c.effectiveLoss(asked);
+        return String.format(Locale.ROOT, "trained on rig seed %d: stage1 %d steps l1, stage2 %d steps %s", c.trainSeed(),
+                c.stage1Steps(), c.stage2Steps(), eff.key());
+    }
+
+    // ------------------------------------------------------------------------------------------ training
+
+    /** Stage 1 on the rig ({@code out/train-mpi}), or the run already there when it matches. */
+    /** The run folder of a training at {@code planes} ({@code name}, or {@code name-Np} off the main plane count). */
+    static Path runFolder(EvalConfig c, Path out, String name, int planes) {
+        return out.resolve(planes == c.planes() ? name : name + "-" + planes + "p");
+    }
+
+    static Path trainStage1(EvalConfig c, Path out, Listener l, List<String> log) { return trainStage1(c, out, l, log, c.planes()); }
+
+    static Path trainStage1(EvalConfig c, Path out, Listener l, List<String> log, int planes) {
+        Map<String, String> s = new HashMap<>(Map.of("num_steps", String.valueOf(c.stage1Steps()), "num_epochs", "1000000",
+                "img_wh", "[" + c.width() + ", " + c.height() + "]", "crop", String.valueOf(Math.min(c.height(), c.stage1Crop())),
+                "planes", String.valueOf(planes), "val_every", String.valueOf(Math.max(1, c.stage1Steps() / 4)),
+                "exp_name", "train-mpi", "synthetic_frames", "1", "synthetic_seed", String.valueOf(c.trainSeed())));
+        s.putAll(Map.of("root_dir", "synthetic", "dataset_name", "synthetic", "loss_type", "l1", "log_every", "1", "keep_top_k", "1"));
+        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MPI, null, s), runFolder(c, out, "train-mpi", planes),
+                "stage 1 (MPINet3d" + (planes == c.planes() ? "" : ", " + planes + " planes") + ")", l, log);
+    }
+
+    /** Stage 2 with {@code loss} ({@code out/train-mask-LOSS}), or the run already there when it matches. */
+    static Path trainStage2(EvalConfig c, Path out, MaskStageLoss loss, Path stage1, Listener l, List<String> log) {
+        return trainStage2(c, out, loss, stage1, l, log, c.planes());
+    }
+
+    static Path trainStage2(EvalConfig c, Path out, MaskStageLoss loss, Path stage1, Listener l, List<String> log, int planes) {
+        Map<String, String> s = new HashMap<>(Map.of("num_steps", String.valueOf(c.stage2Steps()), "num_epochs", "1000000",
+                "img_hw", "[" + c.height() + ", " + c.width() + "]", "planes", String.valueOf(planes),
+                "val_every", String.valueOf(Math.max(1, c.stage2Steps() / 4)), "exp_name", "train-mask-" + loss.key(),
+                "mpi_model", stage1.resolve("checkpoints/last").toString(), "synthetic_frames", String.valueOf(c.syntheticFrames()),
+                "synthetic_seed", String.valueOf(c.trainSeed())));
+        s.putAll(Map.of("root_dir", "synthetic", "dataset_name", "synthetic", "loss_type", loss.key(), "log_every", "1", "keep_top_k", "1"));
+        if (c.vggWeights() != null) s.put("vgg_weights", c.vggWeights().toString());
+        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MASK, null, s), runFolder(c, out, "train-mask-" + loss.key(), planes),
+                "stage 2 (MaskNet3d, " + loss.key() + (planes == c.planes() ? "" : ", " + planes + " planes") + ")", l, log);
+    }
+
+    static Path trainOrReuse(TrainConfig tc, Path run, String what, Listener l, List<String> log) {
+        if (reusable(tc, run)) {
+            log.add("reused " + run.getFileName());
+            l.message("reusing " + what + ": " + run + " (same config, " + tc.integer("num_steps") + " steps done)");
+            return run;
+        }
+        l.phase("train " + what, tc.integer("num_steps"));
+        long t0 = System.nanoTime();
+        Trainer.run(tc, run, Trainer.Mode.OVERWRITE, l);
+        log.add(String.format(Locale.ROOT, "trained %s (%.0f s)", run.getFileName(), (System.nanoTime() - t0) / 1e9));
+        return run;
+    }
+
+    /** Whether {@code run} holds a finished run of exactly this config. */
+    static boolean reusable(TrainConfig tc, Path run) {
+        try {
+            Path cfg = run.resolve("config.txt"), state = run.resolve("checkpoints/last/state.json");
+            if (!Files.isRegularFile(cfg) || !Files.isRegularFile(state)) return false;
+            if (!Files.readString(cfg).equals(tc.resolvedText())) return false;
+            JsonObject st = GSON.fromJson(Files.readString(state), JsonObject.class);
+            return st.has("step") && st.get("step").getAsLong() == tc.longValue("num_steps");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ tables
+
+    private static final List<String> PROTOCOL_COLUMNS = List.of("data", "sources", "frames", "size", "planes", "device", "model", "metric_variant");
+    private static final List<String> TEMPORAL_COLUMNS = List.of("static_change", "gt_static_change", "temporal_error", "dynamic_l1", "disocclusion_l1");
+
+    static Table newTable(EvalConfig c) {
+        Table t = Table.create("results", StringColumn.create("group"), StringColumn.create("method"), StringColumn.create("variant"),
+                StringColumn.create("target"));
+        try (MetricSuite m = new MetricSuite(c, false)) {
+            for (MetricSuite.Column col : m.columns()) t.addColumns(DoubleColumn.create(col.name()));
+        }
+        for (String s : TEMPORAL_COLUMNS) t.addColumns(DoubleColumn.create(s));
+        for (String s : PROTOCOL_COLUMNS) t.addColumns(StringColumn.create(s));
+        return t;
+    }
+
+    static Table newPerFrameTable(EvalConfig c) {
+        return Table.create("per_frame", StringColumn.create("group"), StringColumn.create("method"), StringColumn.create("variant"),
+                IntColumn.create("planes"), IntColumn.create("target"), IntColumn.create("frame"), DoubleColumn.create("psnr_db"),
+                DoubleColumn.create("static_change"), DoubleColumn.create("gt_static_change"), DoubleColumn.create("temporal_error"),
+                DoubleColumn.create("disocclusion_l1"));
+    }
+
+    static String metricVariant(EvalConfig c, MetricSuite m) {
+        List<String> parts = new ArrayList<>();
+        for (MetricSuite.Column col : m.columns()) {
+            parts.add(switch (col.metric()) {
+                case "psnr" -> "psnr unclamped";
+                case "psnr_clamped" -> "psnr_clamped [0,1]";
+                case "ssim" -> "ssim 11x11 gauss valid";
+                case "ssim_released" -> "ssim_released kornia 3x3";
+                case "lpips_alex", "lpips_vgg" -> col.metric() + " v0.1";
+                default -> col.metric();
+            });
+        }
+        if (m.temporal()) parts.add("temporal: static mask " + (c.staticMask().equals("exact") || c.staticMask().equals("foreground")
+                || c.staticMask().equals("background") ? c.staticMask() : "folder"));
+        return String.join("; ", parts);
+    }
+
+    private static void addRow(Table t, EvalConfig c, Scene s, int[] frames, Variant v, EvalMethod m, String target, double[] values,
+                               MetricSuite metrics, String device) {
+        t.stringColumn("group").append(v.group());
+        t.stringColumn("method").append(m.key());
+        t.stringColumn("variant").append(v.variant());
+        t.stringColumn("target").append(target);
+        int k = 0;
+        for (MetricSuite.Column col : metrics.columns()) t.doubleColumn(col.name()).append(values[k++]);
+        for (String col : TEMPORAL_COLUMNS) t.doubleColumn(col).append(values[k++]);
+        t.stringColumn("data").append(s.name());
+        t.stringColumn("sources").append(c.sources()[0] + "," + c.sources()[1]);
+        t.stringColumn("frames").append(frames[0] + "-" + frames[frames.length - 1]);
+        t.stringColumn("size").append(s.width() + "x" + s.height());
+        t.stringColumn("planes").append(String.valueOf(v.planes()));
+        t.stringColumn("device").append(device);
+        t.stringColumn("model").append(m == EvalMethod.NEAREST_SOURCE ? "none" : m == EvalMethod.MASK3D ? v.model().description()
+                : v.model().description().replaceAll(", stage2 .*", "") + " (MPINet3d only)");
+        t.stringColumn("metric_variant").append(metricVariant(c, metrics));
+    }
+
+    static Path writeCsv(Table t, Path file) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStreamWriter w = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
+            t.write().csv(w);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AtomicFiles.write(file, bytes.toByteArray());
+        return file;
+    }
+
+    static Path write(Path file, String text) {
+        AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+        return file;
+    }
+
+    /**
+     * results.md: the protocol shared by every row first, then one Markdown table per group with the metric columns
+     * (and the columns that vary); the full per-row protocol is in results.csv.
+     */
+    static String markdown(Table t, EvalConfig c, Scene s, int[] frames, String device, String wall) {
+        StringBuilder sb = new StringBuilder("# Evaluation results\n\n");
+        sb.append(String.format(Locale.ROOT, "- data: %s, %dx%d, sources %d,%d (reference %d), targets %s, frames %d-%d (%d)%n",
+                s.name(), s.width(), s.height(), c.sources()[0], c.sources()[1], c.sources()[0],
+                java.util.Arrays.toString(c.targets()), frames[0], frames[frames.length - 1], frames.length));
+        sb.append("- renderer: ").append(device).append("; networks on DJL's CPU engine\n");
+        if (t.rowCount() > 0) sb.append("- metric variant: ").append(t.stringColumn("metric_variant").get(0)).append('\n');
+        sb.append("- static_change: mean |R_t - R_{t-1}| on pixels static in the ground truth in both frames (gt_static_change: the same on the ground truth); "
+                + "temporal_error: mean |dR - dG| over all pixels; dynamic_l1: mean |R - G| over pixels not static (the moving objects); disocclusion_l1: mean |R - G| where a moving object hides the static surface from the reference source camera (rig only)\n");
+        sb.append("- wall time ").append(wall).append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
+        for (String g : List.of("methods", "loss_ablation", "planes", "planes_trained")) {
+            Table sub = t.where(t.stringColumn("group").isEqualTo(g));
+            if (sub.rowCount() == 0) continue;
+            sb.append("\n## ").append(switch (g) {
+                case "methods" -> "Methods (same inputs, same renderer)";
+                case "loss_ablation" -> "Mask-stage loss ablation (mask3d)";
+                case "planes" -> "Number of planes (same networks at inference)";
+                default -> "Number of planes (networks trained at that count)";
+            }).append("\n\n");
+            List<String> cols = new ArrayList<>(List.of("method", "variant", "target", "planes", "model"));
+            if (g.equals("methods")) cols.remove("variant");
+            if (!g.startsWith("planes")) cols.remove("planes");
+            for (Column<?> col : t.columns()) if (col instanceof DoubleColumn) cols.add(col.name());
+            sb.append('|');
+            for (String col : cols) sb.append(' ').append(col).append(" |");
+            sb.append("\n|");
+            for (String col : cols) sb.append(t.column(col) instanceof DoubleColumn ? "---:|" : "---|");
+            sb.append('\n');
+            for (Row r : sub) {
+                sb.append('|');
+                for (String col : cols) {
+                    Column<?> cc = t.column(col);
+                    String v = cc instanceof DoubleColumn ? fmt(col, r.getDouble(col)) : r.getString(col);
+                    if (col.equals("target") && v.equals("mean")) v = "**mean**";
+                    sb.append(' ').append(v).append(" |");
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    static String fmt(String col, double v) {
+        if (Double.isNaN(v)) return "n/a";
+        if (col.endsWith("_db")) return String.format(Locale.ROOT, "%.2f", v);
+        if (col.startsWith("ssim") || col.startsWith("lpips")) return String.format(Locale.ROOT, "%.4f", v);
+        if (TEMPORAL_COLUMNS.contains(col)) return String.format(Locale.ROOT, "%.5f", v);
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    static Map<String, Object> protocol(EvalConfig c, Scene s, int[] frames, String device, Map<String, Object> models,
+                                        MetricSuite m, double wall) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("created", Instant.now().toString());
+        p.put("config", c.asMap());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("scene", s.name());
+        data.put("cameras", s.numCameras());
+        data.put("frames_in_scene", s.numFrames());
+        data.put("size", s.width() + "x" + s.height());
+        data.put("depth_bounds", s.depthBounds());
+        data.put("evaluated_frames", frames);
+        p.put("data", data);
+        p.put("renderer", device);
+        p.put("networks", "DJL " + ai.djl.engine.Engine.getInstance().getEngineName() + " " + ai.djl.engine.Engine.getInstance().getVersion() + " (CPU)");
+        p.put("models", models);
+        Map<String, String> defs = new LinkedHashMap<>();
+        for (MetricSuite.Column col : m.columns()) defs.put(col.name(), col.definition());
+        defs.put("static_change", "mean over frame pairs and static pixels (static in the ground truth at both frames) of |R_t - R_{t-1}|, per channel");
+        defs.put("gt_static_change", "the same on the ground truth (0 on the synthetic rig)");
+        defs.put("temporal_error", "mean over frame pairs and all pixels of |(R_t - R_{t-1}) - (G_t - G_{t-1})|");
+        defs.put("dynamic_l1", "mean |R - G| over the target pixels that are not static (the moving objects, by static_mask): what a method loses by dropping them");
+        defs.put("disocclusion_l1", "mean |R - G| over target pixels whose static surface a moving object hides from the reference source camera (synthetic rig only)");
+        defs.put("mask2d", String.format(Locale.ROOT, "reference view mean_c |frame - bg| %s %.3f, dilated %d px, broadcast over all planes",
+                c.mask2d().soft() ? "ramped by" : "thresholded at", c.mask2d().threshold(), c.mask2d().dilate()));
+        p.put("definitions", defs);
+        p.put("java", System.getProperty("java.version"));
+        p.put("cores", Runtime.getRuntime().availableProcessors());
+        p.put("wall_seconds", wall);
+        return p;
+    }
+}
