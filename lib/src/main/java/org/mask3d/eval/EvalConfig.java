@@ -74,7 +74,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
             new Key("planes", "16", "MPI planes of the comparison (and of training on the rig); released 32"),
             new Key("plane_counts", "[8, 32]", "plane-count ablation: the same networks at these plane counts at inference (fully convolutional); [] for none"),
             new Key("train_plane_counts", "[]", "plane-count ablation with training (model empty): stage 1 and stage 2 (mask_loss) trained again at each count; [] for none"),
-            new Key("methods", "mask3d, per_frame, background, mask2d, nearest_source", "methods compared (all through the same renderer except nearest_source)"),
+            new Key("methods", "mask3d, per_frame, background, mask2d, constant_blend, nearest_source", "methods compared (all through the same renderer except nearest_source)"),
             new Key("metrics", "psnr, psnr_clamped, ssim, ssim_released, temporal", "any of psnr, psnr_clamped, ssim, ssim_released, lpips_alex, lpips_vgg (need their weights), temporal"),
             new Key("mask2d_threshold", String.valueOf(Mask2d.DEFAULT_THRESHOLD), "2D mask: threshold on the mean |frame - background| over channels of the reference source view"),
             new Key("mask2d_dilate", String.valueOf(Mask2d.DEFAULT_DILATE), "2D mask: dilation radius in pixels"),
@@ -193,7 +193,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
         for (int p : tpc) if (p < 8 || p % 8 != 0) throw new InputException("train_plane_counts must hold positive multiples of 8, got " + p);
         List<EvalMethod> methods = new ArrayList<>();
         for (String m : names(c, "methods")) methods.add(EvalMethod.fromKey(m));
-        if (methods.isEmpty()) throw new InputException("methods is empty: give any of mask3d, per_frame, background, mask2d, nearest_source");
+        if (methods.isEmpty()) throw new InputException("methods is empty: give any of mask3d, per_frame, background, mask2d, constant_blend, nearest_source");
         List<String> metrics = names(c, "metrics");
         for (String m : metrics) {
             if (!METRICS.contains(m)) throw new InputException("metrics: unknown metric '" + m + "'; use any of " + String.join(", ", METRICS));

@@ -24,6 +24,12 @@ public enum EvalMethod {
      * ({@link Mask2d}), broadcast over every plane, then blended as {@link #MASK3D}.
      */
     MASK2D("mask2d", "2D mask (constant along depth)"),
+    /**
+     * A control for {@link #MASK3D}: the same blend with the 3D mask replaced by its mean over the volume (one number per
+     * frame), so {@code m̄·dyn + (1−m̄)·bg}. What mask3d gains over this comes from where the mask puts its weight, not
+     * from blending towards the temporally constant background MPI as such.
+     */
+    CONSTANT_BLEND("constant_blend", "constant blend at the 3D mask's mean (control)"),
     /** A trivial reference: the nearest source camera's frame copied as it is. */
     NEAREST_SOURCE("nearest_source", "nearest source image copied");
 
@@ -42,7 +48,7 @@ public enum EvalMethod {
     public String description() { return description; }
 
     /** Whether the method needs the trained MaskNet3d. */
-    public boolean needsMaskNet() { return this == MASK3D; }
+    public boolean needsMaskNet() { return this == MASK3D || this == CONSTANT_BLEND; }
 
     /** The method of a config name, or an {@link InputException} listing the names. */
     public static EvalMethod fromKey(String key) {

@@ -206,7 +206,7 @@ public final class EvalSession implements AutoCloseable {
 
     /**
      * The MPI a method renders: {@code dyn} (per_frame), {@code bg} (background), {@code M·dyn + (1−M)·bg} with the
-     * 3D mask (mask3d) or the 2D mask broadcast over the planes (mask2d).
+     * 3D mask (mask3d), the 2D mask broadcast over the planes (mask2d), or the 3D mask's mean everywhere (constant_blend).
      *
      * @throws IllegalArgumentException for {@link EvalMethod#NEAREST_SOURCE}, which has no MPI
      * @throws InputException for mask3d without a mask network
@@ -220,6 +220,14 @@ public final class EvalSession implements AutoCloseable {
                 yield Mpi.blend(f.dynamic(), f.background(), f.mask3d());
             }
             case MASK2D -> Mpi.blend(f.dynamic(), f.background(), Mask2d.volume(f.mask2d(), f.dynamic().planes()));
+            case CONSTANT_BLEND -> {
+                if (f.mask3d() == null) throw new InputException("method constant_blend needs a MaskNet3d (no mask network was loaded)");
+                double sum = 0;
+                for (float v : f.mask3d()) sum += v;
+                float[] constant = new float[f.mask3d().length];
+                java.util.Arrays.fill(constant, (float) (sum / constant.length));
+                yield Mpi.blend(f.dynamic(), f.background(), constant);
+            }
             case NEAREST_SOURCE -> throw new IllegalArgumentException("nearest_source copies an image; it has no MPI");
         };
     }

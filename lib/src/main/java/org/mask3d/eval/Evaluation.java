@@ -620,7 +620,7 @@ public final class Evaluation {
         t.stringColumn("size").append(s.width() + "x" + s.height());
         t.stringColumn("planes").append(String.valueOf(v.planes()));
         t.stringColumn("device").append(device);
-        t.stringColumn("model").append(m == EvalMethod.NEAREST_SOURCE ? "none" : m == EvalMethod.MASK3D ? v.model().description()
+        t.stringColumn("model").append(m == EvalMethod.NEAREST_SOURCE ? "none" : m.needsMaskNet() ? v.model().description()
                 : v.model().description().replaceAll(", stage2 .*", "") + " (MPINet3d only)");
         t.stringColumn("metric_variant").append(metricVariant(c, metrics));
     }

@@ -23,6 +23,7 @@ import org.mask3d.render.Mpi;
 import org.mask3d.viz.Grid;
 import org.mask3d.viz.Volumes;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * The display renderers the library registers with the kernel. Each gives a picture or table and a short
@@ -192,7 +193,10 @@ public final class Renderers {
 
     // ------------------------------------------------------------------------------------------ tables
 
-    /** A Tablesaw table as an HTML table: its name as caption, the column names, the first {@link #MAX_ROWS} rows. */
+    /**
+     * A Tablesaw table as an HTML table: its name as caption, the column names, the first {@link #MAX_ROWS} rows.
+     * Floating-point cells show {@value #SIGNIFICANT} significant digits, right-aligned (the table keeps full precision).
+     */
     public static String html(Table t) {
         StringBuilder b = new StringBuilder("<table>");
         if (t.name() != null && !t.name().isEmpty()) b.append("<caption>").append(escape(t.name())).append("</caption>");
@@ -202,7 +206,15 @@ public final class Renderers {
         int rows = Math.min(t.rowCount(), MAX_ROWS);
         for (int r = 0; r < rows; r++) {
             b.append("<tr>");
-            for (int c = 0; c < t.columnCount(); c++) b.append("<td>").append(escape(t.getString(r, c))).append("</td>");
+            for (int c = 0; c < t.columnCount(); c++) {
+                Column<?> col = t.column(c);
+                if (col instanceof tech.tablesaw.api.DoubleColumn || col instanceof tech.tablesaw.api.FloatColumn) {
+                    Object v = col.get(r);
+                    b.append("<td style=\"text-align:right\">").append(v == null ? "" : number(((Number) v).doubleValue())).append("</td>");
+                } else {
+                    b.append("<td>").append(escape(t.getString(r, c))).append("</td>");
+                }
+            }
             b.append("</tr>");
         }
         b.append("</tbody></table>");
@@ -211,6 +223,18 @@ public final class Renderers {
                     .append(" × ").append(t.columnCount()).append(")</p>");
         }
         return b.toString();
+    }
+
+    /** Significant digits of floating-point table cells. */
+    static final int SIGNIFICANT = 5;
+
+    /** {@code x} to {@link #SIGNIFICANT} significant digits, without exponent for magnitudes in [1e-4, 1e6). */
+    static String number(double x) {
+        if (Double.isNaN(x) || Double.isInfinite(x)) return Double.toString(x);
+        if (x == 0) return "0";
+        double a = Math.abs(x);
+        if (a < 1e-4 || a >= 1e6) return String.format(java.util.Locale.ROOT, "%." + (SIGNIFICANT - 1) + "e", x);
+        return new java.math.BigDecimal(x).round(new java.math.MathContext(SIGNIFICANT)).stripTrailingZeros().toPlainString();
     }
 
     static String escape(String s) {

@@ -42,11 +42,11 @@ class EvaluateCliTest {
         }
         // methods: 5 × (targets 7, 8, mean); loss ablation: 3 × 3; planes 16 (same networks, then trained at 16):
         // mask3d, per_frame, mask2d × 3 each
-        assertEquals(15 + 9 + 9 + 9, t.rowCount());
+        assertEquals(18 + 9 + 9 + 9, t.rowCount());
         assertTrue(t.stringColumn("variant").asList().contains("16 planes, trained at 16"));
         assertTrue(Files.isRegularFile(out.resolve("train-mpi-16p/checkpoints/last/state.json")));
         assertTrue(Files.isRegularFile(out.resolve("train-mask-l1-16p/checkpoints/last/state.json")));
-        assertEquals(5, t.where(t.stringColumn("group").isEqualTo("methods").and(t.stringColumn("target").isEqualTo("mean"))).rowCount());
+        assertEquals(6, t.where(t.stringColumn("group").isEqualTo("methods").and(t.stringColumn("target").isEqualTo("mean"))).rowCount());
         assertEquals(Set.of("7", "8", "mean"), Set.copyOf(t.stringColumn("target").asList()));
         assertTrue(t.stringColumn("variant").asList().contains("loss full_loss -> l1_full_loss (no vgg_weights)"), t.stringColumn("variant").asList().toString());
         assertEquals(Set.of("24x16"), Set.copyOf(t.stringColumn("size").asList()));
@@ -54,7 +54,7 @@ class EvaluateCliTest {
         Table bg = t.where(t.stringColumn("method").isEqualTo("background"));
         for (double c : bg.numberColumn("static_change").asDoubleArray()) assertEquals(0.0, c, 1e-7, "the background MPI is constant in time");
         Table pf = Table.read().csv(out.resolve("per_frame.csv").toString());
-        assertEquals((5 * 2 + 3 * 2 + 3 * 2 + 3 * 2) * 3, pf.rowCount());
+        assertEquals((6 * 2 + 3 * 2 + 3 * 2 + 3 * 2) * 3, pf.rowCount());
         assertTrue(Files.readString(out.resolve("results.md")).contains("## Mask-stage loss ablation"));
         assertTrue(Files.readString(out.resolve("protocol.json")).contains("\"static_change\""));
         assertTrue(r.out().contains("mean over targets"), r.out());
@@ -73,7 +73,7 @@ class EvaluateCliTest {
         org.mask3d.eval.EvalConfig c = org.mask3d.eval.EvalConfig.resolve(Path.of("../configs/evaluate_synthetic.txt"), o);
         try (org.mask3d.eval.EvalSession s = org.mask3d.eval.Evaluation.session(c, out)) {
             var views = s.views(1, 7, c.methods());
-            assertEquals(5, views.size());
+            assertEquals(c.methods().size(), views.size());
             for (float[] v : views.values()) assertEquals(3 * 24 * 16, v.length);
             assertEquals(8 * 24 * 16, s.frameMpis(1).mask3d().length);
         }
@@ -96,7 +96,7 @@ class EvaluateCliTest {
                     "--set", "targets=[0, 3]", "--set", "img_wh=[32, 24]", "--set", "planes=8", "--set", "plane_counts=[]");
             assertEquals(0, r.code(), r.err() + r.out());
             Table t = Table.read().csv(out.resolve("results.csv").toString());
-            assertEquals(5 * 3, t.rowCount(), "no loss ablation with a given model");
+            assertEquals(6 * 3, t.rowCount(), "no loss ablation with a given model");
             assertTrue(t.stringColumn("model").asList().contains(ckpt.toString()), t.stringColumn("model").asList().toString());
             assertTrue(t.column("disocclusion_l1").isMissing().size() == t.rowCount(), "no disocclusion truth on a folder scene");
             assertTrue(t.stringColumn("metric_variant").get(0).endsWith("static mask " + mask), t.stringColumn("metric_variant").get(0));

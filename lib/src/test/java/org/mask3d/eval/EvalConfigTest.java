@@ -28,7 +28,7 @@ class EvalConfigTest {
         EvalConfig d = EvalConfig.defaults();
         assertTrue(d.synthetic());
         assertArrayEquals(new int[]{2, 3}, d.sources());
-        assertEquals(List.of(EvalMethod.MASK3D, EvalMethod.PER_FRAME, EvalMethod.BACKGROUND, EvalMethod.MASK2D, EvalMethod.NEAREST_SOURCE), d.methods());
+        assertEquals(List.of(EvalMethod.MASK3D, EvalMethod.PER_FRAME, EvalMethod.BACKGROUND, EvalMethod.MASK2D, EvalMethod.CONSTANT_BLEND, EvalMethod.NEAREST_SOURCE), d.methods());
         for (String f : List.of("evaluate_synthetic.txt", "evaluate.txt")) {
             Path p = Path.of("..").resolve("configs").resolve(f);
             EvalConfig c = EvalConfig.resolve(p, Map.of());

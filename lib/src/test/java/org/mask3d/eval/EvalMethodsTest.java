@@ -79,6 +79,27 @@ class EvalMethodsTest {
         }
     }
 
+    @Test void constantBlendUsesTheMaskMeanEverywhere() {
+        EvalSession.FrameMpis f = session.frameMpis(1);
+        int n = 8 * 16 * 24;
+        float[] ramp = new float[n];
+        for (int i = 0; i < n; i++) ramp[i] = (i % 5) / 4f;   // varies along every axis
+        double mean = 0;
+        for (float v : ramp) mean += v;
+        mean /= n;
+        var rampF = new EvalSession.FrameMpis(1, f.dynamic(), f.background(), ramp, f.mask2d());
+        Mpi got = EvalSession.methodMpi(EvalMethod.CONSTANT_BLEND, rampF);
+        Mpi expect = Mpi.blend(f.dynamic(), f.background(), fill(n, (float) mean));
+        assertArrayEquals(expect.rgba(), got.rgba());
+        for (int i : new int[]{0, 101, n * 4 - 1}) {
+            float want = (float) (mean * f.dynamic().rgba()[i] + (1 - mean) * f.background().rgba()[i]);
+            assertEquals(want, got.rgba()[i], 1e-6f);
+        }
+        assertFalse(Arrays.equals(EvalSession.methodMpi(EvalMethod.MASK3D, rampF).rgba(), got.rgba()), "a varying mask is not its mean");
+        var none = new EvalSession.FrameMpis(1, f.dynamic(), f.background(), null, f.mask2d());
+        assertThrows(org.mask3d.InputException.class, () -> EvalSession.methodMpi(EvalMethod.CONSTANT_BLEND, none));
+    }
+
     @Test void nearestSourceCopiesTheClosestSourceFrame() {
         assertEquals(2, session.nearestSource(7));   // camera 7 is below camera 2
         assertEquals(3, session.nearestSource(8));
@@ -92,6 +113,6 @@ class EvalMethodsTest {
     @Test void methodKeys() {
         for (EvalMethod m : EvalMethod.values()) assertSame(m, EvalMethod.fromKey(m.key()));
         var e = assertThrows(org.mask3d.InputException.class, () -> EvalMethod.fromKey("mask_3d"));
-        assertTrue(e.getMessage().contains("mask3d, per_frame, background, mask2d, nearest_source"), e.getMessage());
+        assertTrue(e.getMessage().contains("mask3d, per_frame, background, mask2d, constant_blend, nearest_source"), e.getMessage());
     }
 }

@@ -79,6 +79,12 @@ class RenderersTest {
         String html = (String) d.getData(MIMEType.TEXT_HTML);
         assertTrue(html.startsWith("<table><caption>runs</caption><thead><tr><th>psnr</th><th>name</th></tr>"), html);
         assertTrue(html.contains("<td>a&lt;b</td>"), html);
+        assertTrue(html.contains("<td style=\"text-align:right\">31.25</td>"), html);
+        assertEquals("18.79", Renderers.number(18.790468221800445 - 4.6e-7));
+        assertEquals("0.00058932", Renderers.number(0.0005893179527639033));
+        assertEquals("1.2346e-05", Renderers.number(1.23456e-5));
+        assertEquals("0", Renderers.number(0.0));
+        assertEquals("NaN", Renderers.number(Double.NaN));
         assertTrue(((String) d.getData(MIMEType.TEXT_PLAIN)).contains("psnr"));
     }
 }
