@@ -6,6 +6,7 @@
 //   ./lab bench   correctness on rotated/zoomed views, then timings (640x360x32, 1920x1080x32; CUDA events,
 //                 median of 30 after 5 warm-ups, one launch and 10 back-to-back)
 //   ./lab check   correctness scenes only;   ./lab prof   one launch of the profiled kernels (run under ncu)
+//   ./lab psv     plane sweep only: correctness (rotated views, both samplings) and timings of plane_sweep3 / plane_sweep4
 // On the device: copy the binary (and this file + mpi_render.cu, to rebuild there) into a git-ignored folder of the
 // checkout the device tool sends, name it in `carry`. Reference for every check: the original precise kernels
 // (render_*, plane_sweep below), which match CpuRenderer/PlaneSweep to <= 4.2e-7. Results and what they showed:
@@ -215,10 +216,15 @@ typedef void (*KF16)(const uint2*, int, int, int, int, int, float*, float*, floa
 typedef void (*KBL)(const float4*, const float4*, const float*, int, int, int, int, int, float*, float*, float*);
 typedef void (*KBLH)(const uint2*, const uint2*, const __half*, int, int, int, int, int, float*, float*, float*);
 
-static bool PROF = false;
+static bool PROF = false, PSVONLY = false;
 
 static void scene(int W, int H, int D, int hard) {
     printf("\n== %dx%dx%d%s\n", W, H, D, hard ? " (rotated, zoomed view: correctness only)" : "");
+    auto report = [&](const char* name, int bx, int by, Timing t, double bytes, float err) {
+        printf("| %-34s | %dx%d | %dx%dx%d | %.4f | %.4f | %5.0f | %3.0f%% | %.2e |\n", name, bx, by, W, H, D, t.one, t.b2b,
+               bytes / (t.b2b * 1e-3) / 1e9, 100 * bytes / (t.b2b * 1e-3) / 3.35e12, err);
+    };
+    if (!PSVONLY) {
     std::vector<double> hom; std::vector<float> invd;
     if (hard == 2) homographies(W, H, D, 0.2, -0.1, 0.3, 0.4, 0.3, hom, invd);   // zoomed out, rotated: exercises the fallback
     else if (hard) homographies(W, H, D, -0.1, 0.03, 0.05, 0.08, 1.3, hom, invd);
@@ -235,10 +241,6 @@ static void scene(int W, int H, int D, int hard) {
     CK(cudaDeviceSynchronize());
     auto O = [&](float* o) { return std::make_tuple(o, o + 3 * hw, o + 4 * hw); };
     double mb = nv * 16.0;
-    auto report = [&](const char* name, int bx, int by, Timing t, double bytes, float err) {
-        printf("| %-34s | %dx%d | %dx%dx%d | %.4f | %.4f | %5.0f | %3.0f%% | %.2e |\n", name, bx, by, W, H, D, t.one, t.b2b,
-               bytes / (t.b2b * 1e-3) / 1e9, 100 * bytes / (t.b2b * 1e-3) / 3.35e12, err);
-    };
     // references (v1 precise, 128x2)
     {
         dim3 b(128, 2), g((W + 127) / 128, (H + 1) / 2);
@@ -377,6 +379,7 @@ static void scene(int W, int H, int D, int hard) {
         }
     }
     cudaFree(mpi); cudaFree(bg); cudaFree(mask); cudaFree(mpih); cudaFree(bgh); cudaFree(maskh); cudaFree(out); cudaFree(ref); cudaFree(refb); cudaFree(refh);
+    }
 
     // ---------------- plane sweep: 4 views of the reference size (as GpuBenchmark), D planes
     if (hard && D > 16) return;
@@ -405,6 +408,11 @@ static void scene(int W, int H, int D, int hard) {
     CK(cudaMalloc(&po, vol * 4)); CK(cudaMalloc(&pr, vol * 4));
     fill_random<<<1024, 256>>>(img, tot, 7);
     CK(cudaMemcpy(dmeta, meta.data(), meta.size() * 4, cudaMemcpyHostToDevice));
+    std::vector<int> meta4(meta); size_t tot4 = 0;
+    for (int v = 0; v < V; v++) { meta4.push_back((int) tot4); tot4 += (size_t) (W + 4) * (H + 4); }
+    float4* packed4; int* dmeta4;
+    CK(cudaMalloc(&packed4, tot4 * 16)); CK(cudaMalloc(&dmeta4, meta4.size() * 4));
+    CK(cudaMemcpy(dmeta4, meta4.data(), meta4.size() * 4, cudaMemcpyHostToDevice));
     for (int rel = 1; rel >= 0; rel--) {
         auto old = [&] { plane_sweep<<<dim3((W + 31) / 32, (H + 7) / 8, V * D), dim3(32, 8)>>>(img, dmeta, V, D, H, W, rel, pr); };
         old(); CK(cudaDeviceSynchronize());
@@ -433,16 +441,41 @@ static void scene(int W, int H, int D, int hard) {
             report(pn[q], bs.first, bs.second, timeit(f), vol * 4.0, e);
         }
         if (!hard && rel == 1) report("psv_pack alone", 256, 1, timeit(pack), tot / 3 * 16.0 + tot * 4.0, 0);
+        auto pack4 = [&] { psv_pack4<<<(unsigned) std::min<size_t>((tot4 + 255) / 256, 16384), 256>>>(img, dmeta4, V, packed4, (long long) tot4); };
+        KP pk4[] = {plane_sweep4, plane_sweep4_r4, plane_sweep4_r1};
+        const char* pn4[] = {"plane_sweep4 (2 rows/thread)", "plane_sweep4 (4 rows/thread)", "plane_sweep4 (1 row/thread)"};
+        int pr4[] = {2, 4, 1}, px4[] = {1, 1, 1};
+        for (int q = 0; q < 3; q++) for (auto bs : std::vector<std::pair<int, int>>{{128, 1}, {32, 4}, {64, 1}, {256, 1}}) {
+            if ((hard || rel == 0) && bs.first != 32 && bs.first != 128) continue;
+            int R = pr4[q], X = px4[q];
+            if (W % X) continue;
+            dim3 b(bs.first, bs.second), g((W + X * bs.first - 1) / (X * bs.first), (H + R * bs.second - 1) / (R * bs.second), V * ((D + 31) / 32));
+            int sm = (bs.first * bs.second / 32) * 1536;
+            auto f = [&] { pk4[q]<<<g, b, sm>>>(packed4, dmeta4, V, D, H, W, rel, po); };
+            pack4(); CK(cudaMemset(po, 0xff, vol * 4)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+            float e = maxdiff(po, pr, vol);
+            if (hard || rel == 0) { printf("%s released=%d %dx%d: max diff vs v1 %.2e\n", pn4[q], rel, bs.first, bs.second, e); continue; }
+            report(pn4[q], bs.first, bs.second, timeit(f), vol * 4.0, e);
+            if (q == 0 && bs.first == 128) report("psv_pack4 + plane_sweep4 (2 rows) 128x1", 128, 1, timeit([&] { pack4(); f(); }), vol * 4.0, e);
+        }
+        if (!hard && rel == 1) {
+            dim3 b(128, 1), g((W + 127) / 128, (H + 1) / 2, V * ((D + 31) / 32));
+            report("psv_pack + plane_sweep3 128x1 (shipped)", 128, 1, timeit([&] { pack(); plane_sweep3<<<g, b, 4 * 1536>>>(packed, dmeta, V, D, H, W, rel, po); }), vol * 4.0, 0);
+            report("psv_pack4 alone", 256, 1, timeit(pack4), tot4 * 16.0 + tot * 4.0, 0);
+        }
     }
-    cudaFree(img); cudaFree(packed); cudaFree(dmeta); cudaFree(po); cudaFree(pr);
+    cudaFree(img); cudaFree(packed); cudaFree(dmeta); cudaFree(po); cudaFree(pr); cudaFree(packed4); cudaFree(dmeta4);
 }
 
 int main(int argc, char** argv) {
     PROF = argc > 1 && !strcmp(argv[1], "prof");
+    PSVONLY = argc > 1 && !strcmp(argv[1], "psv");
     cudaDeviceProp p; CK(cudaGetDeviceProperties(&p, 0));
     printf("device %s, %d SMs, L2 %d MB\n", p.name, p.multiProcessorCount, p.l2CacheSize >> 20);
     if (PROF) { scene(1920, 1080, 32, false); return 0; }
     scene(101, 71, 7, 1);
+    scene(640, 360, 16, 1);
+    scene(1920, 1080, 16, 1);
     scene(640, 360, 32, 1);
     scene(640, 360, 32, 2);
     scene(1920, 1080, 32, 1);

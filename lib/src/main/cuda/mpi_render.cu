@@ -12,7 +12,8 @@
 //    float per pixel; ~1e-6 of the CPU reference.
 //  * render_* (the original kernels): double-precision projection per pixel and plane (~1e-7 of the CPU
 //    reference); CudaRenderer.Kernel.ORIGINAL, and the path for MPIs of 2^31 texels or more.
-//  * blend_*, f32_to_f16: element-wise; psv_pack + plane_sweep3: the plane-sweep volume.
+//  * blend_*, f32_to_f16: element-wise; psv_pack4 + plane_sweep4: the plane-sweep volume (psv_pack + plane_sweep3:
+//    the previous version, kept as the lab's baseline).
 //
 // Precision of render_*: the sample position is needed beyond float32 (at x ~ 2000 a float's ulp is 1.2e-4
 // pixels, which would move bilinear weights by ~1e-4). The projection q is computed in double and the fractional
@@ -383,7 +384,7 @@ extern "C" __global__ void render3_f16_u##U##_r2(const uint2* __restrict__ mpi, 
 V3(1)
 V3(2)
 
-// plane sweep v3: source images packed once as float4 (r+1, g+1, b+1, 0) (psv_pack); one thread per two vertically
+// plane sweep v3 (superseded by v4 below; CudaRenderer no longer launches it): source images packed once as float4 (r+1, g+1, b+1, 0) (psv_pack); one thread per two vertically
 // adjacent reference pixels (R = 2) of one view and up to 32 planes (grid z = V * ceil(D / 32), grid y =
 // ceil(H / (2 blockDim.y)), blockDim.x a multiple of 32); anchored positions as render3 (exact double path for
 // flagged chunks); 4 float4 taps and three coalesced streaming stores per voxel.
@@ -473,4 +474,138 @@ __device__ __forceinline__ void psv3(const float4* __restrict__ packed, const in
 extern "C" __global__ void plane_sweep3(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
                                         int H, int W, int released, float* __restrict__ out) {
     psv3<true, 1, 2>(packed, meta, V, D, H, W, released, out);
+}
+
+// plane sweep v4: fewer instructions per voxel than plane_sweep3 (which was issue-bound at ~127 per warp-voxel).
+//  * psv_pack4 packs each source image with a zero border of 2 texels (padded width sw + 4, height sh + 4; view v
+//    starts at texel meta[3V + v]), so the taps need no weights test: the tap's top-left texel is clamped to
+//    [-2, sw] x [-2, sh] and the 2x2 footprint then lies in the image or in the zero border, which is exactly the
+//    zero padding of bilinear sampling (a footprint entirely outside reads four zeros: the voxel gets -1).
+//  * p_z <= 0 is a per-plane property in the anchored path (the corner test keeps q_z's sign uniform over the
+//    warp): such planes get an anchor texel far outside, so the per-voxel test goes.
+//  * the -1 of the +1/-1 outside trick folds into the first FMA of each channel; the second row reuses the first
+//    row's numerators (+ the dy coefficients).
+extern "C" __global__ void psv_pack4(const float* __restrict__ images, const int* __restrict__ meta, int V,
+                                     float4* __restrict__ packed, long long total) {
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < total; i += (long long) gridDim.x * blockDim.x) {
+        int v = 0;
+        while (v + 1 < V && i >= __ldg(meta + 3 * V + v + 1)) v++;
+        int sw = __ldg(meta + 3 * v + 1), sh = __ldg(meta + 3 * v + 2), pw = sw + 4;
+        int p = (int) (i - __ldg(meta + 3 * V + v)), py = p / pw - 2, px = p - (py + 2) * pw - 2;
+        float4 o = make_float4(0.f, 0.f, 0.f, 0.f);
+        if ((unsigned) px < (unsigned) sw && (unsigned) py < (unsigned) sh) {
+            const float* im = images + __ldg(meta + 3 * v);
+            int sp = sw * sh, q = py * sw + px;
+            o = make_float4(__ldg(im + q) + 1.f, __ldg(im + sp + q) + 1.f, __ldg(im + 2 * sp + q) + 1.f, 0.f);
+        }
+        packed[i] = o;
+    }
+}
+
+// the exact taps of plane_sweep (double precision) as a top-left texel and fractions; (-2, -2) when the voxel sees
+// no source pixel (q_z <= 0 or every tap outside)
+struct Tap4 { int x, y; float fx, fy; };
+__device__ __noinline__ Tap4 tap_psv4(const double* m, double px, double py, double scx, double scy, double ox, int sw, int sh) {
+    double qx = fma(m[0], px, fma(m[1], py, m[2])) + m[9];
+    double qy = fma(m[3], px, fma(m[4], py, m[5])) + m[10];
+    double qz = fma(m[6], px, fma(m[7], py, m[8])) + m[11];
+    Tap4 t = {-2, -2, 0.f, 0.f};
+    if (!(qz > 0.0)) return t;
+    double sx = qx / qz * scx - ox, sy = qy / qz * scy - ox;
+    if (!(sx > -1 && sy > -1 && sx < sw && sy < sh)) return t;
+    double xf = floor(sx), yf = floor(sy);
+    t.x = (int) xf; t.y = (int) yf; t.fx = (float) (sx - xf); t.fy = (float) (sy - yf);
+    return t;
+}
+
+template <int R>
+__device__ __forceinline__ void psv4(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
+                                     int H, int W, int released, float* __restrict__ out) {
+    extern __shared__ float4 s_coef[];
+    int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
+    if (__all_sync(0xffffffffu, !(x < W && y < H))) return;
+    int nchunk = (D + 31) / 32, v = blockIdx.z / nchunk, d0 = (blockIdx.z - v * nchunk) * 32;
+    int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
+    Warp Wp;
+    Wp.ya = y; Wp.dy = 0.f; Wp.dy0 = 0; Wp.dy1 = R - 1;   // a warp is 32 pixels of rows y .. y + R - 1
+    float4* sc = s_coef + 96 * (tid >> 5);
+    int sw = __ldg(meta + 3 * v + 1), sh = __ldg(meta + 3 * v + 2), pw = sw + 4;
+    double scx = released ? (sw - 1.0) / sw : 1.0, scy = released ? (sh - 1.0) / sh : 1.0, ox = released ? 0.0 : 0.5;
+    int n = min(32, D - d0);
+    bool bad = false;
+    if (lane < n) {
+        const double* m = c_psv + 12 * (v * D + d0 + lane);
+        double g[9] = {m[0] * scx, m[1] * scx, (m[2] + m[9]) * scx, m[3] * scy, m[4] * scy, (m[5] + m[10]) * scy,
+                       m[6], m[7], m[8] + m[11]};
+        bad = anchor_coef(g, ox, Wp, 0.f, sc + 3 * lane);
+        if (!(sc[3 * lane].w > 0.f)) sc[3 * lane + 2].y = __int_as_float(-(1 << 20));   // behind the source camera
+    }
+    bad = __any_sync(0xffffffffu, bad);
+    __syncwarp();
+    const float4* im = packed + __ldg(meta + 3 * V + v) + 2 * pw + 2;   // texel (0, 0)
+    size_t plane = (size_t) H * W, chan = (size_t) D * plane;
+    float* o = out + (size_t) (3 * v) * chan + (size_t) d0 * plane + (size_t) y * W + x;
+    bool store[R];
+#pragma unroll
+    for (int j = 0; j < R; j++) store[j] = x < W && y + j < H;
+    float dx = Wp.dx;
+#pragma unroll 1
+    for (int k = 0; k < n; k++, o += plane) {
+        Tap4 t0[R];
+        if (!bad) {
+            float4 a = sc[3 * k], b = sc[3 * k + 1], e = sc[3 * k + 2];
+            float qz = fmaf(b.w, dx, a.w), rx = fmaf(a.y, dx, a.x), ry = fmaf(b.y, dx, b.x);
+#pragma unroll
+            for (int j = 0; j < R; j++) {
+                if (j > 0) { qz += e.x; rx += a.z; ry += b.z; }
+                float r = rcp_approx(qz);
+                float sx = rx * r, sy = ry * r;
+                sx = fmaf(fmaf(-qz, sx, rx), r, sx);
+                sy = fmaf(fmaf(-qz, sy, ry), r, sy);
+                float fx, fy;
+                t0[j].x = __float_as_int(e.y) + split(sx, fx);
+                t0[j].y = __float_as_int(e.z) + split(sy, fy);
+                t0[j].fx = fx; t0[j].fy = fy;
+            }
+        } else {
+#pragma unroll
+            for (int j = 0; j < R; j++)
+                t0[j] = tap_psv4(c_psv + 12 * (v * D + d0 + k), x + 0.5, y + j + 0.5, scx, scy, ox, sw, sh);
+        }
+        float4 c[R][4];
+#pragma unroll
+        for (int j = 0; j < R; j++) {
+            int xc = min(max(t0[j].x, -2), sw), yc = min(max(t0[j].y, -2), sh);
+            const float4* p = im + (yc * pw + xc);
+            c[j][0] = __ldg(p); c[j][1] = __ldg(p + 1); c[j][2] = __ldg(p + pw); c[j][3] = __ldg(p + pw + 1);
+        }
+#pragma unroll
+        for (int j = 0; j < R; j++) {
+            float fx = t0[j].fx, fy = t0[j].fy, gx = 1.f - fx, gy = 1.f - fy;
+            float w00 = gx * gy, w01 = fx * gy, w10 = gx * fy, w11 = fx * fy;
+            float4 *q = c[j];
+            float cr = fmaf(w11, q[3].x, fmaf(w10, q[2].x, fmaf(w01, q[1].x, fmaf(w00, q[0].x, -1.f))));
+            float cg = fmaf(w11, q[3].y, fmaf(w10, q[2].y, fmaf(w01, q[1].y, fmaf(w00, q[0].y, -1.f))));
+            float cb = fmaf(w11, q[3].z, fmaf(w10, q[2].z, fmaf(w01, q[1].z, fmaf(w00, q[0].z, -1.f))));
+            if (store[j]) {
+                float* p = o + (size_t) j * W;
+                __stcs(p, cr); __stcs(p + chan, cg); __stcs(p + 2 * chan, cb);
+            }
+        }
+    }
+}
+// plane_sweep4<R> (CudaRenderer: R = 2, 128x1 blocks; _r4 / _r1 are lab variants, see
+// lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md): as plane_sweep3 (grid z = V * ceil(D / 32), grid y = ceil(H / (R blockDim.y)), blockDim.x a
+// multiple of 32, 1536 B of dynamic shared memory per warp) over psv_pack4's padded texels
+extern "C" __global__ void plane_sweep4(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
+                                        int H, int W, int released, float* __restrict__ out) {
+    psv4<2>(packed, meta, V, D, H, W, released, out);
+}
+extern "C" __global__ void plane_sweep4_r4(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
+                                           int H, int W, int released, float* __restrict__ out) {
+    psv4<4>(packed, meta, V, D, H, W, released, out);
+}
+extern "C" __global__ void plane_sweep4_r1(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
+                                           int H, int W, int released, float* __restrict__ out) {
+    psv4<1>(packed, meta, V, D, H, W, released, out);
 }

@@ -460,8 +460,8 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             released = s == PlaneSweep.Sampling.RELEASED;
             if (V != cameras.size()) throw new IllegalArgumentException(V + " images but " + cameras.size() + " cameras");
             if (V * D > MAX_PSV_SLICES) throw new IllegalArgumentException("at most " + MAX_PSV_SLICES + " views × planes");
-            int[] m = new int[3 * V];
-            long total = 0;
+            int[] m = new int[4 * V];   // per view: offset (floats), width, height; then the padded texel offsets
+            long total = 0, padded = 0;
             for (int v = 0; v < V; v++) {
                 Camera c = cameras.get(v);
                 int n = 3 * c.width() * c.height();
@@ -470,9 +470,12 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
                             + "] (" + n + " floats) to match its camera, got " + images.get(v).length + " floats");
                 }
                 m[3 * v] = (int) total; m[3 * v + 1] = c.width(); m[3 * v + 2] = c.height();
+                m[3 * V + v] = (int) padded;
                 total += n;
+                padded += (c.width() + 4L) * (c.height() + 4L);
             }
-            texels = total / 3;
+            if (padded >= Integer.MAX_VALUE) throw new IllegalArgumentException("source images too large: " + padded + " texels");
+            texels = padded;
             float[] all = new float[(int) total];
             for (int v = 0; v < V; v++) System.arraycopy(images.get(v), 0, all, m[3 * v], images.get(v).length);
             double[] kRefInv = Mat.inverse(ref.k());
@@ -507,17 +510,17 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         }
 
         /**
-         * Launches the kernels with the constants already in place (for timing repeated builds): psv_pack (the
-         * images to float4 texels holding colour + 1), then plane_sweep3 (128x1 blocks, one thread per two
-         * reference pixels of a column, one view and 32 planes).
+         * Launches the kernels with the constants already in place (for timing repeated builds): psv_pack4 (the
+         * images to float4 texels holding colour + 1, with a zero border of 2 texels), then plane_sweep4 (128x1
+         * blocks, one thread per two reference pixels of a column, one view and 32 planes).
          */
         public void launchOnly() {
-            launch1d("psv_pack", texels, Pointer.to(img), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(packed),
+            launch1d("psv_pack4", texels, Pointer.to(img), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(packed),
                     Pointer.to(new long[]{texels}));
             Pointer p = Pointer.to(Pointer.to(packed), Pointer.to(meta), Pointer.to(new int[]{V}), Pointer.to(new int[]{D}),
                     Pointer.to(new int[]{H}), Pointer.to(new int[]{W}), Pointer.to(new int[]{released ? 1 : 0}), Pointer.to(out));
             int bx = 128, by = 1;   // two rows per thread
-            cuLaunchKernel(function("plane_sweep3"), (W + bx - 1) / bx, (H + 2 * by - 1) / (2 * by), V * ((D + 31) / 32), bx, by, 1,
+            cuLaunchKernel(function("plane_sweep4"), (W + bx - 1) / bx, (H + 2 * by - 1) / (2 * by), V * ((D + 31) / 32), bx, by, 1,
                     bx * by / 32 * 1536, null, p, null);
         }
 

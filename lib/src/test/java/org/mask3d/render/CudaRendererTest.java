@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class CudaRendererTest {
     static final String[] KERNELS = {"render_f32", "render_f16", "render_blend_f32", "render_blend_f16",
             "render3_f32_u1", "render3_f32_u2", "render3_f16_u1", "render3_f16_u2", "render3_blend_f32_u1", "render3_blend_f32_u2",
-            "render3_blend_f16_u1", "render3_blend_f16_u2", "render3_f32_u1_r2", "render3_f32_u2_r2", "render3_f16_u1_r2", "render3_f16_u2_r2", "blend_f32", "blend_f16", "f32_to_f16", "psv_pack", "plane_sweep3"};
+            "render3_blend_f16_u1", "render3_blend_f16_u2", "render3_f32_u1_r2", "render3_f32_u2_r2", "render3_f16_u1_r2", "render3_f16_u2_r2", "blend_f32", "blend_f16", "f32_to_f16", "psv_pack", "plane_sweep3", "psv_pack4", "plane_sweep4"};
 
     @Test void ptxResourcesExistAndDeclareEveryKernel() {
         for (String f : new String[]{"mpi_render.sm_90.ptx", "mpi_render.compute_75.ptx"}) {
