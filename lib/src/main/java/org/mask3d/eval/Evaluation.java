@@ -126,6 +126,42 @@ public final class Evaluation {
         }
     }
 
+    /** One method at one target, frame by frame: what the tables need, without the renders themselves. */
+    private static final class Track {
+        final double[][] values;                 // [T][metric columns]
+        final double[] psnr, disocclusion;       // [T]
+        double disSum, dynSum;
+        long disCount, dynCount;
+        final TemporalStability.Accumulator temporal;   // null without the temporal metric
+
+        Track(int frames, boolean temporal, int h, int w) {
+            values = new double[frames][];
+            psnr = new double[frames];
+            disocclusion = new double[frames];
+            this.temporal = temporal ? new TemporalStability.Accumulator(3, h, w, true) : null;
+        }
+
+        /** Frame {@code i}'s render against its ground truth, static mask and disocclusions (null: none known). */
+        void add(int i, float[] render, float[] gt, boolean[] statics, boolean[] disocc, MetricSuite metrics, int h, int w) {
+            values[i] = metrics.frame(render, gt, h, w);
+            boolean[] dy = new boolean[statics.length];
+            for (int p = 0; p < statics.length; p++) dy[p] = !statics[p];
+            double[] de = maskedL1(render, gt, dy, h * w);
+            dynSum += de[0];
+            dynCount += (long) de[1];
+            psnr[i] = Metrics.psnr(render, gt);
+            if (disocc != null) {
+                double[] e = maskedL1(render, gt, disocc, h * w);
+                disocclusion[i] = e[1] == 0 ? Double.NaN : e[0] / e[1];
+                disSum += e[0];
+                disCount += (long) e[1];
+            } else {
+                disocclusion[i] = Double.NaN;
+            }
+            if (temporal != null) temporal.add(render, gt, statics);
+        }
+    }
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
 
     /** A model to evaluate: where its weights are and how it came to be. */
@@ -301,21 +337,31 @@ public final class Evaluation {
             for (Variant v : variants) {
                 boolean isMain = v.group().equals("methods");
                 try (EvalSession s = EvalSession.open(scene, c.sources(), v.planes(), v.model().weights(), renderer, c.mask2d())) {
-                    // renders[method][target] = per-frame images
-                    Map<EvalMethod, Map<Integer, List<float[]>>> renders = new LinkedHashMap<>();
+                    // frame by frame: every method's render at every target is measured as soon as it is made and then
+                    // dropped (only the strip's and the snapshot's frames of the first target are kept), so memory does
+                    // not grow with methods × targets × frames
+                    Map<EvalMethod, Map<Integer, Track>> tracks = new LinkedHashMap<>();
                     for (EvalMethod m : v.methods()) {
-                        Map<Integer, List<float[]>> byT = new LinkedHashMap<>();
-                        for (int tg : c.targets()) byT.put(tg, new ArrayList<>());
-                        renders.put(m, byT);
+                        Map<Integer, Track> byT = new LinkedHashMap<>();
+                        for (int tg : c.targets()) byT.put(tg, new Track(frames.length, metrics.temporal(), h, w));
+                        tracks.put(m, byT);
                     }
+                    Map<String, List<float[]>> stripRenders = new LinkedHashMap<>();
                     for (int i = 0; i < frames.length; i++) {
                         EvalSession.FrameMpis f = s.frameMpis(frames[i]);
+                        Map<String, float[]> snap = isMain && i == snapIdx ? new LinkedHashMap<>() : null;
+                        boolean inStrip = isMain && i >= stripStart && i < stripStart + stripN;
                         for (EvalMethod m : v.methods()) {
-                            for (int tg : c.targets()) renders.get(m).get(tg).add(s.render(m, f, tg));
+                            for (int tg : c.targets()) {
+                                float[] r = s.render(m, f, tg);
+                                tracks.get(m).get(tg).add(i, r, gts.get(tg).get(i), statics.get(tg).get(i), disocc.get(tg).get(i), metrics, h, w);
+                                if (tg == firstTarget) {
+                                    if (snap != null) snap.put(m.key(), r);
+                                    if (inStrip) stripRenders.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(r);
+                                }
+                            }
                         }
-                        if (isMain && i == snapIdx) {
-                            Map<String, float[]> snap = new LinkedHashMap<>();
-                            for (EvalMethod m : v.methods()) snap.put(m.key(), renders.get(m).get(firstTarget).get(i));
+                        if (snap != null) {
                             snapshot = new Snapshot(firstTarget, frames[i], snap, gts.get(firstTarget).get(i), disocc.get(firstTarget).get(i),
                                     f.mask3d(), f.mask2d(), s.depths(), h, w);
                         }
@@ -324,30 +370,12 @@ public final class Evaluation {
                     for (EvalMethod m : v.methods()) {
                         List<double[]> perTargetValues = new ArrayList<>();
                         for (int tg : c.targets()) {
-                            List<float[]> rs = renders.get(m).get(tg), gs = gts.get(tg);
-                            double[][] fv = new double[frames.length][];
-                            double[] psnr = new double[frames.length], dis = new double[frames.length];
-                            double disSum = 0, dynSum = 0;
-                            long disCount = 0, dynCount = 0;
-                            for (int i = 0; i < frames.length; i++) {
-                                fv[i] = metrics.frame(rs.get(i), gs.get(i), h, w);
-                                boolean[] st = statics.get(tg).get(i), dy = new boolean[st.length];
-                                for (int p = 0; p < st.length; p++) dy[p] = !st[p];
-                                double[] de = maskedL1(rs.get(i), gs.get(i), dy, h * w);
-                                dynSum += de[0];
-                                dynCount += (long) de[1];
-                                psnr[i] = Metrics.psnr(rs.get(i), gs.get(i));
-                                boolean[] dm = disocc.get(tg).get(i);
-                                if (dm != null) {
-                                    double[] e = maskedL1(rs.get(i), gs.get(i), dm, h * w);
-                                    dis[i] = e[1] == 0 ? Double.NaN : e[0] / e[1];
-                                    disSum += e[0];
-                                    disCount += (long) e[1];
-                                } else {
-                                    dis[i] = Double.NaN;
-                                }
-                            }
-                            TemporalStability.Result ts = metrics.temporal() ? TemporalStability.measure(rs, gs, statics.get(tg), 3, h, w) : null;
+                            Track tr = tracks.get(m).get(tg);
+                            double[][] fv = tr.values;
+                            double[] psnr = tr.psnr, dis = tr.disocclusion;
+                            double disSum = tr.disSum, dynSum = tr.dynSum;
+                            long disCount = tr.disCount, dynCount = tr.dynCount;
+                            TemporalStability.Result ts = tr.temporal == null ? null : tr.temporal.result();
                             double[] sc = new double[frames.length], gc = new double[frames.length], te = new double[frames.length];
                             sc[0] = gc[0] = te[0] = Double.NaN;
                             for (int i = 1; i < frames.length; i++) {
@@ -390,7 +418,7 @@ public final class Evaluation {
                     }
                     if (isMain) {
                         Map<String, List<float[]>> sr = new LinkedHashMap<>();
-                        for (EvalMethod m : v.methods()) sr.put(m.key(), renders.get(m).get(firstTarget).subList(stripStart, stripStart + stripN));
+                        for (EvalMethod m : v.methods()) sr.put(m.key(), stripRenders.get(m.key()));
                         List<boolean[]> dyn = new ArrayList<>();
                         for (boolean[] st : statics.get(firstTarget).subList(stripStart, stripStart + stripN)) {
                             boolean[] d = new boolean[st.length];

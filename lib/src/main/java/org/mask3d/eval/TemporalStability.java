@@ -71,49 +71,93 @@ public final class TemporalStability {
         if (staticMasks != null && staticMasks.size() != t) {
             throw new IllegalArgumentException("renders has " + t + " frames but staticMasks has " + staticMasks.size());
         }
-        int n = height * width;
-        for (int i = 0; i < t; i++) {
-            checkFrame("renders", i, renders.get(i), channels, height, width);
-            checkFrame("groundTruths", i, groundTruths.get(i), channels, height, width);
-            if (staticMasks != null) {
-                boolean[] m = staticMasks.get(i);
-                if (m == null || m.length != n) {
-                    throw new IllegalArgumentException("staticMasks[" + i + "] must be [H,W] = [" + height + "," + width
-                            + "] with " + n + " values, got " + (m == null ? "null" : m.length));
-                }
-            }
+        Accumulator a = new Accumulator(channels, height, width, staticMasks != null);
+        for (int i = 0; i < t; i++) a.add(renders.get(i), groundTruths.get(i), staticMasks == null ? null : staticMasks.get(i));
+        return a.result();
+    }
+
+    /**
+     * {@link #measure} one frame at a time, keeping only the previous frame: for long videos, where holding every
+     * render would not fit. Gives exactly {@link #measure}'s result for the same frames.
+     */
+    public static final class Accumulator {
+        private final int channels, height, width;
+        private final boolean masked;
+        private float[] prevRender, prevTruth;
+        private boolean[] prevMask;
+        private int frames;
+        private final java.util.ArrayList<double[]> pairs = new java.util.ArrayList<>();   // {rc, gc, te, staticPixels}
+        private double rSum, gSum, eSum;
+        private long sTotal;
+
+        /**
+         * @param masked whether every frame comes with a static mask ({@code false}: every pixel counts as static)
+         */
+        public Accumulator(int channels, int height, int width, boolean masked) {
+            this.channels = channels;
+            this.height = height;
+            this.width = width;
+            this.masked = masked;
         }
-        int pairs = t - 1;
-        double[] rc = new double[pairs], gc = new double[pairs], te = new double[pairs];
-        int[] sp = new int[pairs];
-        double rSum = 0, gSum = 0, eSum = 0;
-        long sTotal = 0;
-        for (int k = 0; k < pairs; k++) {
-            float[] r0 = renders.get(k), r1 = renders.get(k + 1), g0 = groundTruths.get(k), g1 = groundTruths.get(k + 1);
-            boolean[] m0 = staticMasks == null ? null : staticMasks.get(k), m1 = staticMasks == null ? null : staticMasks.get(k + 1);
-            double rs = 0, gs = 0, es = 0;
-            int cnt = 0;
-            for (int p = 0; p < n; p++) {
-                boolean st = m0 == null || (m0[p] && m1[p]);
-                if (st) cnt++;
-                for (int c = 0; c < channels; c++) {
-                    int i = c * n + p;
-                    double dr = (double) r1[i] - r0[i], dg = (double) g1[i] - g0[i];
-                    es += Math.abs(dr - dg);
-                    if (st) { rs += Math.abs(dr); gs += Math.abs(dg); }
-                }
+
+        /**
+         * The next frame.
+         *
+         * @param staticMask [H,W], {@code true} = static in the ground truth; null exactly when not {@code masked}
+         */
+        public void add(float[] render, float[] groundTruth, boolean[] staticMask) {
+            int n = height * width, i = frames;
+            checkFrame("renders", i, render, channels, height, width);
+            checkFrame("groundTruths", i, groundTruth, channels, height, width);
+            if (masked && (staticMask == null || staticMask.length != n)) {
+                throw new IllegalArgumentException("staticMasks[" + i + "] must be [H,W] = [" + height + "," + width
+                        + "] with " + n + " values, got " + (staticMask == null ? "null" : staticMask.length));
             }
-            sp[k] = cnt;
-            rc[k] = cnt == 0 ? Double.NaN : rs / ((double) cnt * channels);
-            gc[k] = cnt == 0 ? Double.NaN : gs / ((double) cnt * channels);
-            te[k] = es / ((double) n * channels);
-            rSum += rs; gSum += gs; eSum += es;
-            sTotal += cnt;
+            if (!masked && staticMask != null) throw new IllegalArgumentException("staticMasks[" + i + "] given to an unmasked accumulator");
+            if (prevRender != null) {
+                float[] r0 = prevRender, r1 = render, g0 = prevTruth, g1 = groundTruth;
+                boolean[] m0 = prevMask, m1 = staticMask;
+                double rs = 0, gs = 0, es = 0;
+                int cnt = 0;
+                for (int p = 0; p < n; p++) {
+                    boolean st = m0 == null || (m0[p] && m1[p]);
+                    if (st) cnt++;
+                    for (int c = 0; c < channels; c++) {
+                        int j = c * n + p;
+                        double dr = (double) r1[j] - r0[j], dg = (double) g1[j] - g0[j];
+                        es += Math.abs(dr - dg);
+                        if (st) { rs += Math.abs(dr); gs += Math.abs(dg); }
+                    }
+                }
+                pairs.add(new double[]{cnt == 0 ? Double.NaN : rs / ((double) cnt * channels),
+                        cnt == 0 ? Double.NaN : gs / ((double) cnt * channels), es / ((double) n * channels), cnt});
+                rSum += rs; gSum += gs; eSum += es;
+                sTotal += cnt;
+            }
+            prevRender = render;
+            prevTruth = groundTruth;
+            prevMask = staticMask;
+            frames++;
         }
-        double rAll = sTotal == 0 ? Double.NaN : rSum / ((double) sTotal * channels);
-        double gAll = sTotal == 0 ? Double.NaN : gSum / ((double) sTotal * channels);
-        double eAll = eSum / ((double) n * channels * pairs);
-        return new Result(rAll, gAll, eAll, (int) Math.min(Integer.MAX_VALUE, sTotal), pairs, rc, gc, te, sp);
+
+        /** Frames added so far. */
+        public int frames() { return frames; }
+
+        /** The measure over the frames added so far (at least 2). */
+        public Result result() {
+            if (frames < 2) throw new IllegalArgumentException("temporal stability needs at least 2 frames, got " + frames);
+            int k = pairs.size(), n = height * width;
+            double[] rc = new double[k], gc = new double[k], te = new double[k];
+            int[] sp = new int[k];
+            for (int i = 0; i < k; i++) {
+                double[] q = pairs.get(i);
+                rc[i] = q[0]; gc[i] = q[1]; te[i] = q[2]; sp[i] = (int) q[3];
+            }
+            double rAll = sTotal == 0 ? Double.NaN : rSum / ((double) sTotal * channels);
+            double gAll = sTotal == 0 ? Double.NaN : gSum / ((double) sTotal * channels);
+            double eAll = eSum / ((double) n * channels * k);
+            return new Result(rAll, gAll, eAll, (int) Math.min(Integer.MAX_VALUE, sTotal), k, rc, gc, te, sp);
+        }
     }
 
     /**

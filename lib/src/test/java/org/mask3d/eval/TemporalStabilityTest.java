@@ -31,6 +31,40 @@ class TemporalStabilityTest {
         return out;
     }
 
+    @Test void theStreamingAccumulatorGivesExactlyTheListResult() {
+        java.util.Random r = new java.util.Random(5);
+        int c = 3, h = 7, w = 9, n = h * w, t = 6;
+        List<float[]> rs = new ArrayList<>(), gs = new ArrayList<>();
+        List<boolean[]> ms = new ArrayList<>();
+        for (int i = 0; i < t; i++) {
+            float[] a = new float[c * n], b = new float[c * n];
+            for (int j = 0; j < a.length; j++) { a[j] = r.nextFloat(); b[j] = r.nextFloat(); }
+            boolean[] m = new boolean[n];
+            for (int p = 0; p < n; p++) m[p] = r.nextInt(4) != 0;
+            rs.add(a); gs.add(b); ms.add(m);
+        }
+        for (boolean masked : new boolean[]{true, false}) {
+            TemporalStability.Result list = TemporalStability.measure(rs, gs, masked ? ms : null, c, h, w);
+            TemporalStability.Accumulator acc = new TemporalStability.Accumulator(c, h, w, masked);
+            for (int i = 0; i < t; i++) acc.add(rs.get(i), gs.get(i), masked ? ms.get(i) : null);
+            TemporalStability.Result streamed = acc.result();
+            assertEquals(list.renderChange(), streamed.renderChange(), 0.0);
+            assertEquals(list.groundTruthChange(), streamed.groundTruthChange(), 0.0);
+            assertEquals(list.temporalError(), streamed.temporalError(), 0.0);
+            assertEquals(list.staticPixels(), streamed.staticPixels());
+            assertEquals(t - 1, streamed.framePairs());
+            assertArrayEquals(list.renderChangePerPair(), streamed.renderChangePerPair(), 0.0);
+            assertArrayEquals(list.temporalErrorPerPair(), streamed.temporalErrorPerPair(), 0.0);
+            assertArrayEquals(list.staticPixelsPerPair(), streamed.staticPixelsPerPair());
+            assertTrue(list.renderChange() > 0 && list.temporalError() > 0);
+        }
+        TemporalStability.Accumulator one = new TemporalStability.Accumulator(c, h, w, true);
+        one.add(rs.get(0), gs.get(0), ms.get(0));
+        assertThrows(IllegalArgumentException.class, one::result);
+        var e = assertThrows(IllegalArgumentException.class, () -> one.add(rs.get(1), gs.get(1), new boolean[3]));
+        assertTrue(e.getMessage().contains("staticMasks[1]"), e.getMessage());
+    }
+
     @Test void staticVideoRenderedExactlyIsZero() {
         int c = 3, h = 4, w = 5, t = 5;
         float[] frame = new float[c * h * w];
