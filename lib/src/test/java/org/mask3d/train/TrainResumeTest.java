@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mask3d.InputException;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,19 +54,44 @@ class TrainResumeTest {
         assertEquals(N, r.step());
     }
 
+    /**
+     * The resumed run equals the uninterrupted one byte for byte (parameters, Adam state, step counters, losses).
+     * libtorch's CPU kernels are not always bit-reproducible from one run to the next (README, Evaluation: about 1 in
+     * 10 short runs here differed at the 1e-5 level, in either run): when the first uninterrupted run differs, it is
+     * run once more and the resumed run must equal that repetition exactly. A resume that loses state (Adam moments,
+     * the sampler's position, the step) differs from both, and fails.
+     */
     static void assertSameState(Path expectedRun, Path actualRun) throws IOException {
+        String first = difference(expectedRun, actualRun);
+        if (first == null) return;
+        Path again = tmp.resolve("reference-again-" + System.nanoTime());
+        assertEquals(N, Trainer.run(config(N), again, Trainer.Mode.NEW, null).step());
+        String second = difference(again, actualRun);
+        System.out.println("the uninterrupted run differed from the resumed one (" + first + "); repeated it: "
+                + (second == null ? "the repetition equals the resumed run bit for bit" : second));
+        if (second != null) {
+            throw new AssertionError("resumed run differs from two uninterrupted runs: first " + first + "; repetition " + second
+                    + "; the two uninterrupted runs " + (difference(expectedRun, again) == null ? "agree" : "differ too"));
+        }
+    }
+
+    /** Null when both runs' last checkpoints and loss columns are identical, else what differs first. */
+    static String difference(Path expectedRun, Path actualRun) throws IOException {
         Path e = expectedRun.resolve("checkpoints/last"), a = actualRun.resolve("checkpoints/last");
+        List<String> el = lossColumn(expectedRun), al = lossColumn(actualRun);
+        String losses = "";
+        for (int i = 0; i < Math.min(el.size(), al.size()); i++) {
+            if (!el.get(i).equals(al.get(i))) { losses = "; losses first differ at '" + el.get(i) + "' vs '" + al.get(i) + "'"; break; }
+        }
         for (String f : List.of("mask_net.params", "mpi_net.params", "optimizer.bin")) {
-            byte[] eb = Files.readAllBytes(e.resolve(f)), ab = Files.readAllBytes(a.resolve(f));
-            if (!java.util.Arrays.equals(eb, ab)) {
-                throw new AssertionError(f + " differs after resume; max |difference| of the trailing float32 data: " + maxFloatDiff(eb, ab));
-            }
+            if (!java.util.Arrays.equals(Files.readAllBytes(e.resolve(f)), Files.readAllBytes(a.resolve(f)))) return f + " differs" + losses;
         }
         String es = Files.readString(e.resolve("state.json")), as = Files.readString(a.resolve("state.json"));
-        assertEquals(field(es, "step"), field(as, "step"));
-        assertEquals(field(es, "adam_step"), field(as, "adam_step"));
-        // the metrics of the resumed run repeat the uninterrupted run's losses
-        assertEquals(lossColumn(expectedRun), lossColumn(actualRun));
+        for (String k : List.of("step", "adam_step")) {
+            if (!field(es, k).equals(field(as, k))) return k + " " + field(es, k) + " vs " + field(as, k);
+        }
+        if (!el.equals(al)) return "loss column differs" + losses;
+        return null;
     }
 
     static String field(String json, String key) {
@@ -81,15 +105,6 @@ class TrainResumeTest {
             out.add(p[0] + " " + p[2] + " " + p[3]);
         }
         return out;
-    }
-
-    static double maxFloatDiff(byte[] a, byte[] b) {
-        if (a.length != b.length) return Double.NaN;
-        double max = 0;
-        int off = a.length % 4;
-        ByteBuffer x = ByteBuffer.wrap(a), y = ByteBuffer.wrap(b);
-        for (int i = off; i + 4 <= a.length; i += 4) max = Math.max(max, Math.abs(x.getFloat(i) - y.getFloat(i)));
-        return max;
     }
 
     @Test
