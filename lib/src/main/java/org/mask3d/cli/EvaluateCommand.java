@@ -66,7 +66,10 @@ final class EvaluateCommand implements Callable<Integer> {
             rep = EvalFigures.run(c, dir, new Evaluation.Listener() {
                 void open(String name, long total, long first) {
                     if (pb[0] != null) pb[0].close();
-                    pb[0] = new ProgressBarBuilder().setTaskName(name).setInitialMax(Math.max(1, total)).setStyle(ProgressBarStyle.ASCII)
+                    // the phase on its own line, a short task name on the bar, so that the bar keeps its width
+                    System.err.println(name);
+                    String task = name.startsWith("train") ? "train" : name.split(" ")[0];
+                    pb[0] = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(1, total)).setStyle(ProgressBarStyle.ASCII)
                             .setUpdateIntervalMillis(500).continuousUpdate().build();
                     pb[0].stepTo(first);
                 }
