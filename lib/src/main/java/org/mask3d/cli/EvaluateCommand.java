@@ -3,7 +3,6 @@ package org.mask3d.cli;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.mask3d.InputException;
 import org.mask3d.eval.EvalConfig;
 import org.mask3d.eval.Evaluation;
 import org.mask3d.train.TrainingStage;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Option;
 import tech.tablesaw.api.Row;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,14 +36,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the out_dir key, runs/evaluate).") Path out;
 
     @Override public Integer call() {
-        Map<String, String> o = new LinkedHashMap<>();
-        if (sets != null) {
-            for (String s : sets) {
-                int eq = s.indexOf('=');
-                if (eq <= 0) throw new InputException("--set takes KEY=VALUE, got '" + s + "'");
-                o.put(s.substring(0, eq).strip(), s.substring(eq + 1).strip());
-            }
-        }
+        Map<String, String> o = TrainCommands.overrides(sets);
         EvalConfig c = EvalConfig.resolve(config, o);
         Path dir = out != null ? out : c.outDir();
         System.out.printf(Locale.ROOT, "evaluate: %s at %dx%d, sources %d,%d, targets %s, %d planes, methods %s -> %s%n",

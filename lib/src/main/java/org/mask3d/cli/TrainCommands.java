@@ -22,6 +22,18 @@ import java.util.concurrent.Callable;
 final class TrainCommands {
     private TrainCommands() {}
 
+    /** The {@code --set KEY=VALUE} options of a command as config overrides, in order. */
+    static Map<String, String> overrides(List<String> sets) {
+        Map<String, String> o = new LinkedHashMap<>();
+        if (sets == null) return o;
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) throw new InputException("--set takes KEY=VALUE, got '" + s + "'");
+            o.put(s.substring(0, eq).strip(), s.substring(eq + 1).strip());
+        }
+        return o;
+    }
+
     /** What both commands accept. */
     abstract static class Base implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE", description = "A training config (key = value, the released format).") Path config;
@@ -35,14 +47,7 @@ final class TrainCommands {
         abstract TrainConfig.Stage stage();
 
         @Override public Integer call() {
-            Map<String, String> o = new LinkedHashMap<>();
-            if (sets != null) {
-                for (String s : sets) {
-                    int eq = s.indexOf('=');
-                    if (eq <= 0) throw new InputException("--set takes KEY=VALUE, got '" + s + "'");
-                    o.put(s.substring(0, eq).strip(), s.substring(eq + 1).strip());
-                }
-            }
+            Map<String, String> o = overrides(sets);
             if (device != null) o.put("device", device);
             if (steps != null) o.put("num_steps", Long.toString(steps));
             if (resume != null && overwrite) throw new InputException("--resume and --overwrite exclude each other");

@@ -12,6 +12,7 @@ import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.model.MaskNet3d;
 import org.mask3d.model.MpiHead;
 import org.mask3d.model.MpiNet3d;
+import org.mask3d.render.MaskVolume;
 import org.mask3d.render.Mpi;
 import org.mask3d.render.MpiRenderer;
 import org.mask3d.render.PlaneSweep;
@@ -222,10 +223,9 @@ public final class EvalSession implements AutoCloseable {
             case MASK2D -> Mpi.blend(f.dynamic(), f.background(), Mask2d.volume(f.mask2d(), f.dynamic().planes()));
             case CONSTANT_BLEND -> {
                 if (f.mask3d() == null) throw new InputException("method constant_blend needs a MaskNet3d (no mask network was loaded)");
-                double sum = 0;
-                for (float v : f.mask3d()) sum += v;
+                Mpi d = f.dynamic();
                 float[] constant = new float[f.mask3d().length];
-                java.util.Arrays.fill(constant, (float) (sum / constant.length));
+                java.util.Arrays.fill(constant, (float) new MaskVolume(f.mask3d(), d.planes(), d.height(), d.width()).mean());
                 yield Mpi.blend(f.dynamic(), f.background(), constant);
             }
             case NEAREST_SOURCE -> throw new IllegalArgumentException("nearest_source copies an image; it has no MPI");

@@ -21,10 +21,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -654,13 +651,7 @@ public final class Evaluation {
     }
 
     static Path writeCsv(Table t, Path file) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStreamWriter w = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
-            t.write().csv(w);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        AtomicFiles.write(file, bytes.toByteArray());
+        AtomicFiles.writeCsv(file, t);
         return file;
     }
 

@@ -52,4 +52,13 @@ public final class AtomicFiles {
 
     /** Writes bytes atomically. */
     public static void write(Path path, byte[] bytes) { write(path, out -> out.write(bytes)); }
+
+    /** Writes a Tablesaw table as CSV (UTF-8, header row) atomically. */
+    public static void writeCsv(Path path, tech.tablesaw.api.Table table) {
+        write(path, out -> {
+            java.io.Writer w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+            table.write().csv(w);
+            w.flush();
+        });
+    }
 }

@@ -9,11 +9,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,15 +82,7 @@ public final class MetricsLog {
         write();
     }
 
-    private void write() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStreamWriter w = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
-            table.write().csv(w);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        AtomicFiles.write(file, bytes.toByteArray());
-    }
+    private void write() { AtomicFiles.writeCsv(file, table); }
 
     /** The rows so far. */
     public Table table() { return table; }
