@@ -222,32 +222,35 @@ class ColmapPosesTest {
     }
 
     /**
-     * COLMAP on the built-in {@link SyntheticRig} (10 parallel cameras, 2 × 5, 8 cm apart, at 640×360) with its known
-     * focal length fixed (--focal: the authors' undistorted frames have f = W/2). With the focal length left free
-     * this near-degenerate small-baseline rig does not calibrate (at the released 4° COLMAP registers 8 of 10; at 2°
-     * all, with focal lengths 40 % off), which is why the option exists; at 320×180 even the fixed-focal solve places
-     * centres only to ~30 % of the spread. At 640×360: rotation ≤ 0.2°, centres to ~11 % of the 2 × 5 grid's spread
-     * (about 1.5 cm of its 32 × 8 cm): a 32 cm baseline against scene depths of 3–60 m leaves translation weakly
-     * determined. Tolerances: rotation 0.5°, centre 20 % of the rig's spread (the textured arc rig above, with a wider
-     * baseline, is held to 3 %).
+     * {@code --focal}: COLMAP on the textured arc rig with its known focal length fixed. Every camera keeps exactly
+     * that focal length, and the poses are held to the same tolerances as the free-focal solve above.
+     * <p>
+     * The built-in {@link SyntheticRig} (10 parallel cameras, 2 × 5, 8 cm apart) is not used here: its baseline is
+     * so small against scene depths of 3–60 m that COLMAP's solve of it is not repeatable. Measured at 640×360 with
+     * the focal length fixed (2026-11-26, COLMAP 3.8): single-threaded, centres to 12–18 % of the grid's spread over
+     * three runs; with 2 threads, one CI run reached 25 % and one local run of four registered only 4 of 10 cameras.
+     * A test on it would be a coin toss; the option's behaviour is what this test pins down.
      */
-    @Test void builtInRigWithItsKnownFocalLength() {
+    @Test void knownFocalLengthIsKeptAndPosesAreSolved() {
         Assumptions.assumeTrue(ColmapPoses.available(), "colmap is not installed (apt-get install colmap); skipping the COLMAP pose test");
-        SyntheticRig rig = new SyntheticRig(new SyntheticRig.Options(640, 360, 2, 5, 0.08, 1, 0));
-        Path scene = tmp.resolve("builtin");
-        rig.write(scene, 2, null);
+        TexturedRig rig = new TexturedRig(320, 240, 6);
+        Path scene = tmp.resolve("rig");
+        rig.writeFrames(scene);
+        double f = rig.cameras.get(0).fx();
         ColmapPoses.Result r = ColmapPoses.run(scene, ColmapPoses.Options.defaults().withThreads(2)
-                .withOut(tmp.resolve("estimated_poses_bounds.npy")).withFocal(rig.cameras().get(0).fx()), null);
+                .withOut(tmp.resolve("estimated_poses_bounds.npy")).withFocal(f), null);
+        assertEquals(tmp.resolve("estimated_poses_bounds.npy"), r.out());
+        assertFalse(Files.exists(scene.resolve("poses_bounds.npy")), "--out must leave the scene's own file alone");
         List<Llff.PoseBounds> pbs = Llff.read(r.out());
-        assertEquals(10, pbs.size());
-        double[][] err = poseErrors(rig.cameras(), pbs.stream().map(p -> p.toCamera(640)).toList());
+        assertEquals(6, pbs.size());
+        for (Llff.PoseBounds p : pbs) assertEquals(f, p.f(), 1e-9, "the fixed focal length must come back unchanged");
+        double[][] err = poseErrors(rig.cameras, pbs.stream().map(Llff.PoseBounds::toCamera).toList());
         double maxRot = Arrays.stream(err[0]).max().orElseThrow(), maxTrans = Arrays.stream(err[1]).max().orElseThrow();
-        String report = String.format("COLMAP on the built-in 10-camera rig (640x360, f fixed): max rotation error %.3f deg, "
+        String report = String.format("COLMAP on a 6-camera 320x240 rig, f fixed: max rotation error %.3f deg, "
                 + "max centre error %.4f of the rig spread, %.1f s", maxRot, maxTrans, r.seconds());
         System.out.println(report);
         assertTrue(maxRot < 0.5, report);
-        assertTrue(maxTrans < 0.20, report);
-        for (Llff.PoseBounds p : pbs) assertEquals(320, p.f(), 1e-9);
+        assertTrue(maxTrans < 0.03, report);
     }
 
     @Test void unregisteredCamerasAreNamed() {
