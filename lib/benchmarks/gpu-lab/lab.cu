@@ -142,6 +142,32 @@ __device__ __forceinline__ void render_tex(cudaTextureObject_t tex, int D, int m
 extern "C" __global__ void tex_hw_u2(cudaTextureObject_t t, DIMS, OUT) { render_tex<float4, true, 2>(t, D, mh, mw, h, w, rgb, acc, disp); }
 extern "C" __global__ void tex_pt_u2(cudaTextureObject_t t, DIMS, OUT) { render_tex<float4, false, 2>(t, D, mh, mw, h, w, rgb, acc, disp); }
 
+
+// ---------------------------------------------------------------- padded-MPI experiments (render4, mpi_render.cu)
+// f16 with the bilinear sum in half2 arithmetic (HFMA2; weights rounded to half): fewer instructions, less exact
+struct PF16PH {
+    const uint2* __restrict__ p;
+    __device__ __forceinline__ float4 at(int i) const { return SrcF16{p}.at(i); }
+    __device__ __forceinline__ float4 bil(int i, int pw, float fx, float fy) const {
+        float gx = 1.f - fx, gy = 1.f - fy;
+        const uint2* q = p + i;
+        uint2 a = __ldg(q), b = __ldg(q + 1), c = __ldg(q + pw), d = __ldg(q + pw + 1);
+        __half2 w00 = __float2half2_rn(gx * gy), w01 = __float2half2_rn(fx * gy), w10 = __float2half2_rn(gx * fy), w11 = __float2half2_rn(fx * fy);
+        auto H = [](unsigned u) { return *reinterpret_cast<__half2*>(&u); };
+        __half2 lo = __hmul2(H(a.x), w00), hi = __hmul2(H(a.y), w00);
+        lo = __hfma2(H(b.x), w01, lo); hi = __hfma2(H(b.y), w01, hi);
+        lo = __hfma2(H(c.x), w10, lo); hi = __hfma2(H(c.y), w10, hi);
+        lo = __hfma2(H(d.x), w11, lo); hi = __hfma2(H(d.y), w11, hi);
+        float2 f0 = __half22float2(lo), f1 = __half22float2(hi);
+        return make_float4(f0.x, f0.y, f1.x, f1.y);
+    }
+};
+extern "C" __global__ void render4_f16h_u1_r2(const uint2* __restrict__ mpi, DIMS, OUT) { render4<1, 2>(PF16PH{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render4_f16h_u2_r2(const uint2* __restrict__ mpi, DIMS, OUT) { render4<2, 2>(PF16PH{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render4_f16h_u1(const uint2* __restrict__ mpi, DIMS, OUT) { render4<1, 1>(PF16PH{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render4_f32_u1_r4(const float4* __restrict__ mpi, DIMS, OUT) { render4<1, 4>(PF32P{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render4_f16_u1_r4(const uint2* __restrict__ mpi, DIMS, OUT) { render4<1, 4>(PF16P{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+
 __global__ void fill_random(float* p, size_t n, unsigned seed) {
     for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < n; i += (size_t) gridDim.x * blockDim.x) {
         unsigned x = (unsigned) i * 2654435761u ^ seed * 0x9E3779B9u ^ (unsigned) (i >> 32) * 0x85ebca6bu;
@@ -467,12 +493,101 @@ static void scene(int W, int H, int D, int hard) {
     cudaFree(img); cudaFree(packed); cudaFree(dmeta); cudaFree(po); cudaFree(pr); cudaFree(packed4); cudaFree(dmeta4);
 }
 
+// ./lab pad: render4 (padded MPIs) against render3 (shipped) and the originals; correctness on rotated/zoomed views,
+// timings on the benchmark view
+static void scene4(int W, int H, int D, int hard) {
+    printf("\n== pad %dx%dx%d%s\n", W, H, D, hard ? " (rotated/zoomed view: correctness only)" : "");
+    std::vector<double> hom; std::vector<float> invd;
+    if (hard == 2) homographies(W, H, D, 0.2, -0.1, 0.3, 0.4, 0.3, hom, invd);
+    else if (hard) homographies(W, H, D, -0.1, 0.03, 0.05, 0.08, 1.3, hom, invd);
+    else homographies(W, H, D, 0.05, 0.02, 0, 0, 1.0, hom, invd);
+    CK(cudaMemcpyToSymbol(c_hom, hom.data(), hom.size() * 8)); CK(cudaMemcpyToSymbol(c_invd, invd.data(), invd.size() * 4));
+    size_t nv = (size_t) D * H * W, hw = (size_t) H * W, np = (size_t) D * (H + 4) * (W + 4);
+    float *mpi, *bg, *mask, *out, *ref, *refh; float4 *mpiP, *vid; uint2 *mpihP, *vidh; __half *mpih, *bgh, *maskh;
+    CK(cudaMalloc(&mpi, nv * 16)); CK(cudaMalloc(&bg, nv * 16)); CK(cudaMalloc(&mask, nv * 4)); CK(cudaMalloc(&mpih, nv * 8));
+    CK(cudaMalloc(&bgh, nv * 8)); CK(cudaMalloc(&maskh, nv * 2));
+    CK(cudaMalloc(&mpiP, np * 16)); CK(cudaMalloc(&mpihP, np * 8)); CK(cudaMalloc(&vid, nv * 16)); CK(cudaMalloc(&vidh, nv * 8));
+    float4* vidP; uint2* vidhP; CK(cudaMalloc(&vidP, np * 16)); CK(cudaMalloc(&vidhP, np * 8));
+    CK(cudaMemset(vidP, 0, np * 16)); CK(cudaMemset(vidhP, 0, np * 8));
+    CK(cudaMalloc(&out, hw * 20)); CK(cudaMalloc(&ref, hw * 20)); CK(cudaMalloc(&refh, hw * 20));
+    fill_random<<<1024, 256>>>(mpi, nv * 4, 1); fill_random<<<1024, 256>>>(bg, nv * 4, 2); fill_random<<<1024, 256>>>(mask, nv, 3);
+    f32_to_f16<<<1024, 256>>>(mpi, mpih, nv * 4); f32_to_f16<<<1024, 256>>>(bg, bgh, nv * 4); f32_to_f16<<<1024, 256>>>(mask, maskh, nv);
+    dim3 pg((W + 4 + 127) / 128, H + 4, D);
+    pad_f32<<<pg, 128>>>((const float4*) mpi, mpiP, H, W); pad_f16<<<pg, 128>>>((const float4*) mpi, mpihP, H, W);
+    CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+    auto O = [&](float* o) { return std::make_tuple(o, o + 3 * hw, o + 4 * hw); };
+    {
+        dim3 b(128, 2), g((W + 127) / 128, (H + 1) / 2);
+        auto [r, a, d] = O(ref); render_f32<<<g, b>>>((const float4*) mpi, D, H, W, H, W, r, a, d);
+        auto [r3, a3, d3] = O(refh); render_f16<<<g, b>>>((const uint2*) mpih, D, H, W, H, W, r3, a3, d3);
+        CK(cudaDeviceSynchronize());
+    }
+    auto [r, a, d] = O(out);
+    auto report = [&](const char* name, int bx, int by, Timing t, double bytes, float err, float err32) {
+        printf("| %-40s | %dx%d | %dx%dx%d | %.4f | %.4f | %5.0f | %3.0f%% | %.2e | %.2e |\n", name, bx, by, W, H, D, t.one, t.b2b,
+               bytes / (t.b2b * 1e-3) / 1e9, 100 * bytes / (t.b2b * 1e-3) / 3.35e12, err, err32);
+    };
+    // kind: 0 f32 dense (render3), 1 f16 dense, 2 f32 padded, 3 f16 padded
+    auto run = [&](const char* name, void* k, int kind, int bx, int by, int R) {
+        dim3 b(bx, by), g((W + bx - 1) / bx, (H + R * by - 1) / (R * by)); int sm = (bx * by / 32) * 1536;
+        const void* src = kind == 0 ? (const void*) mpi : kind == 1 ? (const void*) mpih : kind == 2 ? (const void*) mpiP : (const void*) mpihP;
+        auto f = [&] {
+            void* args[] = {(void*) &src, (void*) &D, (void*) &H, (void*) &W, (void*) &H, (void*) &W, (void*) &r, (void*) &a, (void*) &d};
+            CK(cudaLaunchKernel(k, g, b, args, sm, 0));
+        };
+        CK(cudaMemset(out, 0xff, hw * 20)); f(); CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+        bool half = kind & 1;
+        float e = maxdiff(out, half ? refh : ref, hw * 5), e32 = maxdiff(out, ref, hw * 5);
+        if (hard) { printf("%-40s %dx%d: max diff vs v1%s %.2e (vs f32 %.2e)\n", name, bx, by, half ? " f16" : "", e, e32); return; }
+        report(name, bx, by, timeit(f), nv * (half ? 8.0 : 16.0), e, e32);
+    };
+    if (!hard) printf("| kernel | block | size | ms 1 launch | ms back-to-back | GB/s | %% of 3.35 TB/s | max diff vs v1 (same storage) | vs v1 f32 |\n|---|---|---|---|---|---|---|---|---|\n");
+    run("render3_f32_u1_r2 (shipped)", (void*) render3_f32_u1_r2, 0, 32, 4, 2);
+    for (auto bs : std::vector<std::pair<int, int>>{{32, 4}, {32, 8}, {64, 2}, {32, 2}}) {
+        if (hard && bs.second != 4) continue;
+        run("render4_f32_u1_r2", (void*) render4_f32_u1_r2, 2, bs.first, bs.second, 2);
+        run("render4_f32_u2_r2", (void*) render4_f32_u2_r2, 2, bs.first, bs.second, 2);
+        run("render4_f32_u1", (void*) render4_f32_u1, 2, bs.first, bs.second, 1);
+        run("render4_f32_u2", (void*) render4_f32_u2, 2, bs.first, bs.second, 1);
+    }
+    run("render4_f32_u1_r4", (void*) render4_f32_u1_r4, 2, 32, 4, 4);
+    run("render3_f16_u1_r2 (shipped)", (void*) render3_f16_u1_r2, 1, 32, 4, 2);
+    for (auto bs : std::vector<std::pair<int, int>>{{32, 4}, {32, 8}, {64, 2}}) {
+        if (hard && bs.second != 4) continue;
+        run("render4_f16_u1_r2", (void*) render4_f16_u1_r2, 3, bs.first, bs.second, 2);
+        run("render4_f16_u2_r2", (void*) render4_f16_u2_r2, 3, bs.first, bs.second, 2);
+        run("render4_f16_u1", (void*) render4_f16_u1, 3, bs.first, bs.second, 1);
+        run("render4_f16h_u1_r2 (half2 math)", (void*) render4_f16h_u1_r2, 3, bs.first, bs.second, 2);
+        run("render4_f16h_u2_r2 (half2 math)", (void*) render4_f16h_u2_r2, 3, bs.first, bs.second, 2);
+        run("render4_f16h_u1 (half2 math)", (void*) render4_f16h_u1, 3, bs.first, bs.second, 1);
+    }
+    run("render4_f16_u1_r4", (void*) render4_f16_u1_r4, 3, 32, 4, 4);
+    if (!hard) {   // video path: blend into the resident, dense (shipped) and padded
+        double bb = nv * (36.0 + 16.0), bbh = nv * (18.0 + 8.0);
+        report("blend_f32 (dense, shipped)", 256, 1, timeit([&] { blend_f32<<<(unsigned) std::min<size_t>((nv + 255) / 256, 1u << 20), 256>>>((const float4*) mpi, (const float4*) bg, mask, vid, (long long) nv); }), bb, 0, 0);
+        for (int bx : {128, 256, 64}) {
+            dim3 g((W + bx - 1) / bx, H, D);
+            report("blend_pad_f32", bx, 1, timeit([&] { blend_pad_f32<<<g, bx>>>((const float4*) mpi, (const float4*) bg, mask, vidP, H, W); }), bb, 0, 0);
+            report("blend_pad_f16", bx, 1, timeit([&] { blend_pad_f16<<<g, bx>>>((const uint2*) mpih, (const uint2*) bgh, maskh, vidhP, H, W); }), bbh, 0, 0);
+        }
+        report("blend_f16 (dense, shipped)", 256, 1, timeit([&] { blend_f16<<<(unsigned) std::min<size_t>((nv + 255) / 256, 1u << 20), 256>>>((const uint2*) mpih, (const uint2*) bgh, maskh, vidh, (long long) nv); }), bbh, 0, 0);
+        report("pad_f32 (upload path)", 128, 1, timeit([&] { pad_f32<<<pg, 128>>>((const float4*) mpi, mpiP, H, W); }), nv * 16.0 + np * 16.0, 0, 0);
+    }
+    cudaFree(mpi); cudaFree(bg); cudaFree(mask); cudaFree(mpih); cudaFree(bgh); cudaFree(maskh); cudaFree(mpiP); cudaFree(mpihP);
+    cudaFree(vid); cudaFree(vidh); cudaFree(vidP); cudaFree(vidhP); cudaFree(out); cudaFree(ref); cudaFree(refh);
+}
+
 int main(int argc, char** argv) {
     PROF = argc > 1 && !strcmp(argv[1], "prof");
     PSVONLY = argc > 1 && !strcmp(argv[1], "psv");
     cudaDeviceProp p; CK(cudaGetDeviceProperties(&p, 0));
     printf("device %s, %d SMs, L2 %d MB\n", p.name, p.multiProcessorCount, p.l2CacheSize >> 20);
     if (PROF) { scene(1920, 1080, 32, false); return 0; }
+    if (argc > 1 && !strcmp(argv[1], "pad")) {
+        scene4(101, 71, 7, 1); scene4(640, 360, 16, 1); scene4(640, 360, 32, 2); scene4(1920, 1080, 32, 1);
+        scene4(640, 360, 32, 0); scene4(1920, 1080, 32, 0); scene4(640, 360, 32, 0);
+        return 0;
+    }
     scene(101, 71, 7, 1);
     scene(640, 360, 16, 1);
     scene(1920, 1080, 16, 1);

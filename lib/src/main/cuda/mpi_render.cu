@@ -10,9 +10,11 @@
 // Kernels:
 //  * render3_* (the default, see "warp-anchored" below): double-precision projection once per warp and plane,
 //    float per pixel; ~1e-6 of the CPU reference.
+//  * render4_*: render3 on a padded MPI (a zero border of 2 texels around every plane): CudaRenderer's plain
+//    residents. render3_* serves the (dense) blend residents.
 //  * render_* (the original kernels): double-precision projection per pixel and plane (~1e-7 of the CPU
-//    reference); CudaRenderer.Kernel.ORIGINAL, and the path for MPIs of 2^31 texels or more.
-//  * blend_*, f32_to_f16: element-wise; psv_pack4 + plane_sweep4: the plane-sweep volume (psv_pack + plane_sweep3:
+//    reference); CudaRenderer.Kernel.ORIGINAL, and the path for MPIs of 2^31 texels or more (render_*p: padded).
+//  * blend_*, blend_pad_*, pad_*, f32_to_f16: element-wise; psv_pack4 + plane_sweep4: the plane-sweep volume (psv_pack + plane_sweep3:
 //    the previous version, kept as the lab's baseline).
 //
 // Precision of render_*: the sample position is needed beyond float32 (at x ~ 2000 a float's ulp is 1.2e-4
@@ -84,12 +86,12 @@ __device__ __forceinline__ bool position(const double* m, float px, float py, in
 }
 
 template <class Src>
-__device__ __forceinline__ float4 bilinear(const Src& src, size_t base, int mw, int mh, int x0, int y0, float fx, float fy) {
-    // zero padding: an outside tap gets weight 0 and a clamped (valid) address
+__device__ __forceinline__ float4 bilinear(const Src& src, size_t base, int mw, int mh, int pw, int x0, int y0, float fx, float fy) {
+    // zero padding: an outside tap gets weight 0 and a clamped (valid) address; pw: the row stride in texels
     float wx0 = x0 >= 0 ? 1.f - fx : 0.f, wx1 = x0 + 1 < mw ? fx : 0.f;
     float wy0 = y0 >= 0 ? 1.f - fy : 0.f, wy1 = y0 + 1 < mh ? fy : 0.f;
     int xa = max(x0, 0), xb = min(x0 + 1, mw - 1), ya = max(y0, 0), yb = min(y0 + 1, mh - 1);
-    size_t ra = base + (size_t) ya * mw, rb = base + (size_t) yb * mw;
+    size_t ra = base + (size_t) ya * pw, rb = base + (size_t) yb * pw;
     float4 a = src.at(ra + xa), b = src.at(ra + xb), c = src.at(rb + xa), d = src.at(rb + xb);
     float w00 = wx0 * wy0, w01 = wx1 * wy0, w10 = wx0 * wy1, w11 = wx1 * wy1;
     float4 o;
@@ -100,20 +102,22 @@ __device__ __forceinline__ float4 bilinear(const Src& src, size_t base, int mw, 
     return o;
 }
 
-// One thread per output pixel; planes front to back (i = D-1 .. 0).
-template <class Src>
+// One thread per output pixel; planes front to back (i = D-1 .. 0). PAD: the MPI has the zero border of the
+// padded layout (render4_* below): 2 texels on every side of every plane.
+template <bool PAD, class Src>
 __device__ __forceinline__ void render(const Src& src, int D, int mh, int mw, int h, int w,
                                        float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
     int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
     if (x >= w || y >= h) return;
     float px = x + 0.5f, py = y + 0.5f;
     float T = 1.f, r = 0.f, g = 0.f, b = 0.f, a = 0.f, dsp = 0.f;
-    size_t plane = (size_t) mh * mw;
+    int pw = PAD ? mw + 4 : mw;
+    size_t plane = (size_t) (PAD ? mh + 4 : mh) * pw, origin = PAD ? 2 * (size_t) pw + 2 : 0;
 #pragma unroll 2
     for (int i = D - 1; i >= 0; i--) {
         int x0, y0; float fx, fy;
         if (!position(c_hom + 9 * i, px, py, mw, mh, x0, y0, fx, fy)) continue;
-        float4 c = bilinear(src, plane * i, mw, mh, x0, y0, fx, fy);
+        float4 c = bilinear(src, plane * i + origin, mw, mh, pw, x0, y0, fx, fy);
         float wt = T * c.w;
         r += wt * c.x; g += wt * c.y; b += wt * c.z; a += wt; dsp += wt * c_invd[i];
         T = T * ((1.f - c.w) + 1e-8f);
@@ -126,18 +130,25 @@ __device__ __forceinline__ void render(const Src& src, int D, int mh, int mw, in
 #define DIMS int D, int mh, int mw, int h, int w
 
 extern "C" __global__ void render_f32(const float4* __restrict__ mpi, DIMS, OUT) {
-    render<SrcF32>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+    render<false, SrcF32>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
 }
 extern "C" __global__ void render_f16(const uint2* __restrict__ mpi, DIMS, OUT) {
-    render<SrcF16>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+    render<false, SrcF16>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+}
+// the original kernels on a padded MPI (the layout of CudaRenderer's plain residents)
+extern "C" __global__ void render_f32p(const float4* __restrict__ mpi, DIMS, OUT) {
+    render<true, SrcF32>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
+}
+extern "C" __global__ void render_f16p(const uint2* __restrict__ mpi, DIMS, OUT) {
+    render<true, SrcF16>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
 }
 extern "C" __global__ void render_blend_f32(const float4* __restrict__ fg, const float4* __restrict__ bg,
                                             const float* __restrict__ mask, DIMS, OUT) {
-    render<SrcBlendF32>(SrcBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp);
+    render<false, SrcBlendF32>(SrcBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp);
 }
 extern "C" __global__ void render_blend_f16(const uint2* __restrict__ fg, const uint2* __restrict__ bg,
                                             const __half* __restrict__ mask, DIMS, OUT) {
-    render<SrcBlendF16>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp);
+    render<false, SrcBlendF16>(SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}, D, mh, mw, h, w, rgb, acc, disp);
 }
 
 // ---------------------------------------------------------------- taps and compositing shared by the kernels below
@@ -383,6 +394,171 @@ extern "C" __global__ void render3_f16_u##U##_r2(const uint2* __restrict__ mpi, 
     render3<U, 2>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
 V3(1)
 V3(2)
+
+// ---------------------------------------------------------------- padded MPIs (v4): render4_*, pad_*, blend_pad_*
+// A plain resident MPI is stored with a border of 2 zero texels on every side of every plane: [D][mh+4][mw+4]
+// texels, texel (y, x) of plane d at (d (mh+4) + y + 2) (mw+4) + x + 2. A tap's top-left texel is then clamped to
+// [-2, mw] x [-2, mh] and its 2x2 footprint reads image texels or zeros: zero padding without per-tap bounds tests
+// or weight selects, and the four loads sit at fixed offsets (+1, +row, +row+1) from one address (as psv_pack4 for
+// the plane sweep). Same positions as render3 (anchored coefficients, the exact double path for flagged chunks),
+// so the same results.
+struct PF32P {
+    const float4* __restrict__ p;
+    __device__ __forceinline__ float4 at(int i) const { return __ldg(p + i); }
+    __device__ __forceinline__ float4 bil(int i, int pw, float fx, float fy) const {
+        float gx = 1.f - fx, gy = 1.f - fy;
+        Tap t; t.w00 = gx * gy; t.w01 = fx * gy; t.w10 = gx * fy; t.w11 = fx * fy;
+        const float4* q = p + i;
+        return wsum(t, __ldg(q), __ldg(q + 1), __ldg(q + pw), __ldg(q + pw + 1));
+    }
+};
+struct PF16P {
+    const uint2* __restrict__ p;
+    __device__ __forceinline__ float4 at(int i) const { return SrcF16{p}.at(i); }
+    __device__ __forceinline__ float4 bil(int i, int pw, float fx, float fy) const {
+        float gx = 1.f - fx, gy = 1.f - fy;
+        Tap t; t.w00 = gx * gy; t.w01 = fx * gy; t.w10 = gx * fy; t.w11 = fx * fy;
+        SrcF16 s{p + i};
+        return wsum(t, s.at(0), s.at(1), s.at(pw), s.at(pw + 1));
+    }
+};
+
+// anchored taps on a padded plane: texel index of the clamped top-left tap relative to the plane's interior origin
+__device__ __forceinline__ int tap4(const float4* c, float dx, float dy, int mw, int mh, int pw, float& fx, float& fy) {
+    float4 a = c[0], b = c[1], e = c[2];
+    float qz = fmaf(e.x, dy, fmaf(b.w, dx, a.w));
+    float rx = fmaf(a.z, dy, fmaf(a.y, dx, a.x));
+    float ry = fmaf(b.z, dy, fmaf(b.y, dx, b.x));
+    float r = rcp_approx(qz);
+    float sx = rx * r, sy = ry * r;
+    sx = fmaf(fmaf(-qz, sx, rx), r, sx);   // one Newton step, as tap3
+    sy = fmaf(fmaf(-qz, sy, ry), r, sy);
+    int x0 = __float_as_int(e.y) + split(sx, fx), y0 = __float_as_int(e.z) + split(sy, fy);
+    x0 = min(max(x0, -2), mw);   // both taps of a clamped axis are border zeros
+    y0 = min(max(y0, -2), mh);
+    return y0 * pw + x0;
+}
+
+template <class P>
+__device__ __forceinline__ float4 fetch_exact4(const P& p, int base, const Tap& t, int pw) {
+    int ra = base + t.ya * pw, rb = base + t.yb * pw;
+    return wsum(t, p.at(ra + t.xa), p.at(ra + t.xb), p.at(rb + t.xa), p.at(rb + t.xb));
+}
+
+// As render3 (U: unrolling, R: rows per thread), on a padded MPI (mpi: the buffer's first texel).
+// D * (mh + 4) * (mw + 4) < 2^31 (checked by the host).
+template <int U, int R, class P>
+__device__ __forceinline__ void render4(const P& src0, int D, int mh, int mw, int h, int w,
+                                        float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
+    extern __shared__ float4 s_coef[];
+    int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
+    if (__all_sync(0xffffffffu, !(x < w && y < h))) return;
+    int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
+    Warp W;
+    if (R > 1) { W.ya = y; W.dy = 0.f; W.dy0 = 0; W.dy1 = R - 1; }
+    float4* sc = s_coef + 96 * (tid >> 5);
+    int pw = mw + 4, plane = (mh + 4) * pw;
+    P src = src0;
+    src.p += 2 * pw + 2;   // interior origin of plane 0
+    Acc A[R];
+    for (int c0 = D - 1; c0 >= 0; c0 -= 32) {
+        int n = min(32, c0 + 1);
+        __syncwarp();
+        bool bad = lane < n && anchor_coef(c_hom + 9 * (c0 - lane), 0.5, W, c_invd[c0 - lane], sc + 3 * lane);
+        bad = __any_sync(0xffffffffu, bad);
+        __syncwarp();
+        if (!bad) {
+#pragma unroll U
+            for (int k = 0; k < n; k++) {
+                float iv = sc[3 * k + 2].w;
+                int base = (c0 - k) * plane;
+                float4 c[R];
+#pragma unroll
+                for (int j = 0; j < R; j++) {
+                    float fx, fy;
+                    int i = tap4(sc + 3 * k, W.dx, R > 1 ? (float) j : W.dy, mw, mh, pw, fx, fy);
+                    c[j] = src.bil(base + i, pw, fx, fy);
+                }
+#pragma unroll
+                for (int j = 0; j < R; j++) A[j].over(c[j], iv);
+            }
+        } else {   // exact taps (double-precision positions, as render_*) for this chunk
+            float px = x + 0.5f, py = y + 0.5f;
+            for (int k = 0; k < n; k++) {
+                int i = c0 - k;
+#pragma unroll
+                for (int j = 0; j < R; j++) A[j].over(fetch_exact4(src, i * plane, tap_exact(c_hom + 9 * i, px, py + j, mw, mh), pw), c_invd[i]);
+            }
+        }
+    }
+    size_t hw = (size_t) h * w;
+#pragma unroll
+    for (int j = 0; j < R; j++) {
+        if (x < w && y + j < h) {
+            size_t o = (size_t) (y + j) * w + x;
+            rgb[o] = A[j].r; rgb[hw + o] = A[j].g; rgb[2 * hw + o] = A[j].b; acc[o] = A[j].a; disp[o] = A[j].d;
+        }
+    }
+}
+
+// kernels render4_<f32|f16>_u<U>[_r2]: launch as the render3 kernels of the same name, on a padded MPI
+#define V4(U) \
+extern "C" __global__ void render4_f32_u##U(const float4* __restrict__ mpi, DIMS, OUT) { \
+    render4<U, 1>(PF32P{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render4_f16_u##U(const uint2* __restrict__ mpi, DIMS, OUT) { \
+    render4<U, 1>(PF16P{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render4_f32_u##U##_r2(const float4* __restrict__ mpi, DIMS, OUT) { \
+    render4<U, 2>(PF32P{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+extern "C" __global__ void render4_f16_u##U##_r2(const uint2* __restrict__ mpi, DIMS, OUT) { \
+    render4<U, 2>(PF16P{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+V4(1)
+V4(2)
+
+// padded layout writers. Grid (ceil((mw + 4) / blockDim.x), mh + 4, D), 1-D blocks: every texel of the padded
+// buffer is written (border zeros). in: dense [D, mh, mw] RGBA float32.
+__device__ __forceinline__ bool pad_src(int mh, int mw, size_t& o, size_t& i) {
+    int pw = mw + 4, x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y, d = blockIdx.z;
+    if (x >= pw) { o = ~(size_t) 0; return false; }
+    o = ((size_t) d * (mh + 4) + y) * pw + x;
+    int ix = x - 2, iy = y - 2;
+    if ((unsigned) ix >= (unsigned) mw || (unsigned) iy >= (unsigned) mh) return false;
+    i = ((size_t) d * mh + iy) * mw + ix;
+    return true;
+}
+extern "C" __global__ void pad_f32(const float4* __restrict__ in, float4* __restrict__ out, int mh, int mw) {
+    size_t o, i;
+    bool in_ = pad_src(mh, mw, o, i);
+    if (o == ~(size_t) 0) return;
+    out[o] = in_ ? __ldg(in + i) : make_float4(0.f, 0.f, 0.f, 0.f);
+}
+extern "C" __global__ void pad_f16(const float4* __restrict__ in, uint2* __restrict__ out, int mh, int mw) {
+    size_t o, i;
+    bool in_ = pad_src(mh, mw, o, i);
+    if (o == ~(size_t) 0) return;
+    float4 v = in_ ? __ldg(in + i) : make_float4(0.f, 0.f, 0.f, 0.f);
+    __half2 a = __floats2half2_rn(v.x, v.y), b = __floats2half2_rn(v.z, v.w);
+    out[o] = make_uint2(*reinterpret_cast<unsigned*>(&a), *reinterpret_cast<unsigned*>(&b));
+}
+// the video path into a padded resident: out (padded) <- m fg + (1 - m) bg (fg, bg, mask dense). Grid
+// (ceil(mw / blockDim.x), mh, D), 1-D blocks; the border of out is left as it is (zeros from the allocation).
+extern "C" __global__ void blend_pad_f32(const float4* __restrict__ fg, const float4* __restrict__ bg,
+                                         const float* __restrict__ mask, float4* __restrict__ out, int mh, int mw) {
+    int x = blockIdx.x * blockDim.x + threadIdx.x;
+    if (x >= mw) return;
+    size_t i = ((size_t) blockIdx.z * mh + blockIdx.y) * mw + x;
+    size_t o = ((size_t) blockIdx.z * (mh + 4) + blockIdx.y + 2) * (mw + 4) + x + 2;
+    out[o] = mix(__ldg(fg + i), __ldg(bg + i), __ldg(mask + i));
+}
+extern "C" __global__ void blend_pad_f16(const uint2* __restrict__ fg, const uint2* __restrict__ bg,
+                                         const __half* __restrict__ mask, uint2* __restrict__ out, int mh, int mw) {
+    int x = blockIdx.x * blockDim.x + threadIdx.x;
+    if (x >= mw) return;
+    size_t i = ((size_t) blockIdx.z * mh + blockIdx.y) * mw + x;
+    size_t o = ((size_t) blockIdx.z * (mh + 4) + blockIdx.y + 2) * (mw + 4) + x + 2;
+    float4 v = SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}.at(i);
+    __half2 a = __floats2half2_rn(v.x, v.y), b = __floats2half2_rn(v.z, v.w);
+    out[o] = make_uint2(*reinterpret_cast<unsigned*>(&a), *reinterpret_cast<unsigned*>(&b));
+}
 
 // plane sweep v3 (superseded by v4 below; CudaRenderer no longer launches it): source images packed once as float4 (r+1, g+1, b+1, 0) (psv_pack); one thread per two vertically
 // adjacent reference pixels (R = 2) of one view and up to 32 planes (grid z = V * ceil(D / 32), grid y =

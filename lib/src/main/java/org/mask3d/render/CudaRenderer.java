@@ -35,6 +35,10 @@ import static jcuda.driver.JCudaDriver.*;
  * at the plain rate). Half-precision storage ({@code half = true}) halves the bytes read; the arithmetic stays
  * float32.
  *
+ * <p>A plain resident (an uploaded MPI, or the target of {@link #blendInto}) is stored with a border of 2 zero texels
+ * around every plane ([D][H+4][W+4] texels): the render kernels then read a tap's 2×2 footprint at fixed offsets with
+ * no per-tap bounds tests (render4_* in mpi_render.cu; zero padding is the border). Blend residents stay dense.
+ *
  * <p>Instances hold a CUDA context (the device's primary context) and a loaded module; they are not thread-safe
  * (one renderer per thread). {@link #available()} says whether a driver and a device are present (with
  * {@link #unavailableReason()} otherwise): without one, use {@link Renderers#best()} to fall back to the CPU.
@@ -54,12 +58,13 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     public enum Kernel {
         /**
          * The default: the double-precision projection is done once per warp of 32 pixels and plane, each pixel
-         * then works in float relative to the warp's anchor texel (render3_* in mpi_render.cu); ~1e-6 of
+         * then works in float relative to the warp's anchor texel (render4_* on plain residents, which are padded,
+         * render3_* on blend residents, in mpi_render.cu); ~1e-6 of
          * {@link CpuRenderer}. Planes that are strongly zoomed out or tilted within a warp fall back to the exact
          * per-pixel taps inside the kernel.
          */
         ANCHORED,
-        /** The original kernels: double-precision projection per pixel and plane (render_*); ~1e-7 of the CPU. */
+        /** The original kernels: double-precision projection per pixel and plane (render_*, render_*p on padded plain residents); ~1e-7 of the CPU. */
         ORIGINAL
     }
 
@@ -199,7 +204,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         final int planes, height, width;
         final double[] depths;
         final Camera ref;
-        final CUdeviceptr a, b, mask;   // MPI: a; BLEND: a = fg, b = bg, mask
+        final CUdeviceptr a, b, mask;   // MPI: a (padded layout); BLEND: a = fg, b = bg, mask (dense)
         private boolean freed;
 
         Resident(Kind kind, boolean half, int planes, int height, int width, double[] depths, Camera ref,
@@ -237,8 +242,26 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     public Resident upload(Mpi mpi, boolean half) {
         check(mpi.planes());
         cuCtxSetCurrent(context);
-        CUdeviceptr p = put(mpi.rgba(), half);
-        return new Resident(Kind.MPI, half, mpi.planes(), mpi.height(), mpi.width(), mpi.depths(), mpi.ref(), p, null, null);
+        int d = mpi.planes(), h = mpi.height(), w = mpi.width();
+        long n = (long) d * h * w * 4;
+        CUdeviceptr dense = new CUdeviceptr(), p = new CUdeviceptr();
+        cuMemAlloc(dense, n * Sizeof.FLOAT);
+        try {
+            cuMemcpyHtoD(dense, Pointer.to(mpi.rgba()), n * Sizeof.FLOAT);
+            cuMemAlloc(p, paddedTexels(d, h, w) * (half ? 8 : 16));
+            // every texel of the padded buffer is written, the border with zeros
+            cuLaunchKernel(function(half ? "pad_f16" : "pad_f32"), (w + 4 + 127) / 128, h + 4, d, 128, 1, 1, 0, null,
+                    Pointer.to(Pointer.to(dense), Pointer.to(p), Pointer.to(new int[]{h}), Pointer.to(new int[]{w})), null);
+            cuCtxSynchronize();
+        } finally {
+            cuMemFree(dense);
+        }
+        return new Resident(Kind.MPI, half, d, h, w, mpi.depths(), mpi.ref(), p, null, null);
+    }
+
+    /** Texels of an MPI in the padded layout of plain residents: D (H + 4) (W + 4). */
+    static long paddedTexels(int planes, int height, int width) {
+        return (long) planes * (height + 4L) * (width + 4L);
     }
 
     /** Uploads dynamic MPI, background MPI and mask [D,H,W] for the fused mask-blended render. */
@@ -254,7 +277,9 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     public Resident allocateLike(Resident blend) {
         cuCtxSetCurrent(context);
         CUdeviceptr p = new CUdeviceptr();
-        cuMemAlloc(p, (long) blend.planes * blend.height * blend.width * 4 * (blend.half ? 2 : 4));
+        long bytes = paddedTexels(blend.planes, blend.height, blend.width) * (blend.half ? 8 : 16);
+        cuMemAlloc(p, bytes);
+        cuMemsetD8(p, (byte) 0, bytes);   // the zero border; blendInto writes the interior
         return new Resident(Kind.MPI, blend.half, blend.planes, blend.height, blend.width, blend.depths, blend.ref, p, null, null);
     }
 
@@ -265,9 +290,9 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             throw new IllegalArgumentException("blendInto needs a blend resident and a plain resident of the same size and storage");
         }
         cuCtxSetCurrent(context);
-        long n = (long) blend.planes * blend.height * blend.width;
-        launch1d(blend.half ? "blend_f16" : "blend_f32", n,
-                Pointer.to(blend.a), Pointer.to(blend.b), Pointer.to(blend.mask), Pointer.to(out.a), Pointer.to(new long[]{n}));
+        cuLaunchKernel(function(blend.half ? "blend_pad_f16" : "blend_pad_f32"), (blend.width + 127) / 128, blend.height, blend.planes,
+                128, 1, 1, 0, null, Pointer.to(Pointer.to(blend.a), Pointer.to(blend.b), Pointer.to(blend.mask), Pointer.to(out.a),
+                        Pointer.to(new int[]{blend.height}), Pointer.to(new int[]{blend.width})), null);
     }
 
     private CUdeviceptr put(float[] data, boolean half) {
@@ -350,10 +375,11 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
 
     /**
      * Chooses kernel and block per launch (the default; {@link #kernel} or {@link #blockShape} turn it off), from
-     * lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md: {@link Kernel#ANCHORED} with 32x4 blocks; plain MPIs (f32 and
-     * f16) two rows per thread, plane loop not unrolled (1920x1080x32 f32 0.415 ms, 640x360x32 0.056 ms); mask-blended
-     * renders one row per thread, unrolled twice (f32 0.894 ms at 1920x1080x32). {@link Kernel#ORIGINAL} at 128x2 for
-     * MPIs of 2^31 texels or more (the anchored kernels index texels with 32-bit integers).
+     * lib/benchmarks/gpu-render-*.md: {@link Kernel#ANCHORED} with 32x4 blocks; plain (padded) MPIs, f32 and f16, two
+     * rows per thread, the plane loop unrolled twice for outputs under 2^20 pixels and not unrolled above (lab,
+     * 2026-11-26: 640x360x32 -7% and 1920x1080x32 -1% against the other choice); mask-blended renders one row per
+     * thread, unrolled twice. {@link Kernel#ORIGINAL} at 128x2 for MPIs of 2^31 texels or more (the anchored kernels
+     * index texels with 32-bit integers).
      */
     public CudaRenderer auto() {
         auto = true;
@@ -381,19 +407,24 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         }
         Kernel k = kernel;
         int u = unroll, py = rows, bx = blockX, by = blockY;
+        boolean plain = r.kind == Kind.MPI;
         if (auto) {
             k = Kernel.ANCHORED;
-            py = r.kind == Kind.MPI ? 2 : 1;
-            u = r.kind == Kind.BLEND ? 2 : 1;
+            py = plain ? 2 : 1;
+            // plain: unrolled twice where the grid does not fill the GPU several times over (640x360: -7%), once for
+            // large outputs (1920x1080: -1%); the blend unrolled twice (lib/benchmarks/gpu-render-*.md)
+            u = !plain || (long) t.width * t.height < (1L << 20) ? 2 : 1;
             bx = 32;
             by = 4;
         }
-        if ((long) r.planes * r.height * r.width >= Integer.MAX_VALUE) {   // 32-bit texel indices do not reach
+        long texels = plain ? paddedTexels(r.planes, r.height, r.width) : (long) r.planes * r.height * r.width;
+        if (texels >= Integer.MAX_VALUE) {   // 32-bit texel indices do not reach
             k = Kernel.ORIGINAL;
             if (auto) { bx = 128; by = 2; }
         }
-        if (r.kind != Kind.MPI || bx % 32 != 0) py = 1;
-        String fn = k == Kernel.ANCHORED ? "render3_" + src + "_u" + u + (py == 2 ? "_r2" : "") : "render_" + src;
+        if (!plain || bx % 32 != 0) py = 1;
+        String fn = k == Kernel.ANCHORED ? (plain ? "render4_" : "render3_") + src + "_u" + u + (py == 2 ? "_r2" : "")
+                : "render_" + src + (plain ? "p" : "");
         if (k == Kernel.ORIGINAL) py = 1;
         int shared = k == Kernel.ANCHORED ? bx * by / 32 * 1536 : 0;
         CUfunction f = function(fn);
