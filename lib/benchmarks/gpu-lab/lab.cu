@@ -7,6 +7,8 @@
 //                 median of 30 after 5 warm-ups, one launch and 10 back-to-back)
 //   ./lab check   correctness scenes only;   ./lab prof   one launch of the profiled kernels (run under ncu)
 //   ./lab psv     plane sweep only: correctness (rotated views, both samplings) and timings of plane_sweep3 / plane_sweep4
+//   ./lab pad     padded plain MPIs (render4_*, and a half2-arithmetic f16 variant defined here) against render3_*:
+//                 correctness on rotated/zoomed views, then timings; the padded and dense blend-into kernels
 // On the device: copy the binary (and this file + mpi_render.cu, to rebuild there) into a git-ignored folder of the
 // checkout the device tool sends, name it in `carry`. Reference for every check: the original precise kernels
 // (render_*, plane_sweep below), which match CpuRenderer/PlaneSweep to <= 4.2e-7. Results and what they showed:
