@@ -82,14 +82,14 @@ extern "C" __global__ void plane_sweep(const float* __restrict__ images, const i
 
 
 // register-capped variants of render3 (occupancy experiments)
-extern "C" __global__ void __launch_bounds__(128, 8) render3_f32_u1_c8(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void __launch_bounds__(128, 10) render3_f32_u1_c10(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void __launch_bounds__(128, 12) render3_f32_u1_c12(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void __launch_bounds__(128, 10) render3_f16_u2_c10(const uint2* __restrict__ mpi, DIMS, OUT) { render3<2, 1>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 8) render3_f32_u1_c8(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1, false>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 10) render3_f32_u1_c10(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1, false>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 12) render3_f32_u1_c12(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 1, false>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void __launch_bounds__(128, 10) render3_f16_u2_c10(const uint2* __restrict__ mpi, DIMS, OUT) { render3<2, 1, false>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
 
-extern "C" __global__ void render3_f32_u1_r4(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 4>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void render3_f16_u2_r4(const uint2* __restrict__ mpi, DIMS, OUT) { render3<2, 4>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void render3_f16_u1_r4(const uint2* __restrict__ mpi, DIMS, OUT) { render3<1, 4>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render3_f32_u1_r4(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 4, false>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render3_f16_u2_r4(const uint2* __restrict__ mpi, DIMS, OUT) { render3<2, 4, false>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render3_f16_u1_r4(const uint2* __restrict__ mpi, DIMS, OUT) { render3<1, 4, false>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
 
 #define CK(x) do { cudaError_t e_ = (x); if (e_ != cudaSuccess) { printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); exit(1); } } while (0)
 
@@ -164,11 +164,11 @@ struct PF16PH {
         return make_float4(f0.x, f0.y, f1.x, f1.y);
     }
 };
-extern "C" __global__ void render4_f16h_u1_r2(const uint2* __restrict__ mpi, DIMS, OUT) { render4<1, 2>(PF16PH{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void render4_f16h_u2_r2(const uint2* __restrict__ mpi, DIMS, OUT) { render4<2, 2>(PF16PH{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void render4_f16h_u1(const uint2* __restrict__ mpi, DIMS, OUT) { render4<1, 1>(PF16PH{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void render4_f32_u1_r4(const float4* __restrict__ mpi, DIMS, OUT) { render4<1, 4>(PF32P{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
-extern "C" __global__ void render4_f16_u1_r4(const uint2* __restrict__ mpi, DIMS, OUT) { render4<1, 4>(PF16P{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render4_f16h_u1_r2(const uint2* __restrict__ mpi, DIMS, OUT) { render3<1, 2, true>(PF16PH{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render4_f16h_u2_r2(const uint2* __restrict__ mpi, DIMS, OUT) { render3<2, 2, true>(PF16PH{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render4_f16h_u1(const uint2* __restrict__ mpi, DIMS, OUT) { render3<1, 1, true>(PF16PH{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render4_f32_u1_r4(const float4* __restrict__ mpi, DIMS, OUT) { render3<1, 4, true>(PF32P{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+extern "C" __global__ void render4_f16_u1_r4(const uint2* __restrict__ mpi, DIMS, OUT) { render3<1, 4, true>(PF16P{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
 
 __global__ void fill_random(float* p, size_t n, unsigned seed) {
     for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < n; i += (size_t) gridDim.x * blockDim.x) {

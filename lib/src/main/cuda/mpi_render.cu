@@ -319,6 +319,22 @@ __device__ __forceinline__ float4 fetch(const P& p, int base, const Tap& t, int 
     return wsum(t, p.at(ra + t.xa), p.at(ra + t.xb), p.at(rb + t.xa), p.at(rb + t.xb));
 }
 
+// anchored taps on a padded plane: texel index of the clamped top-left tap relative to the plane's interior origin
+__device__ __forceinline__ int tap4(const float4* c, float dx, float dy, int mw, int mh, int pw, float& fx, float& fy) {
+    float4 a = c[0], b = c[1], e = c[2];
+    float qz = fmaf(e.x, dy, fmaf(b.w, dx, a.w));
+    float rx = fmaf(a.z, dy, fmaf(a.y, dx, a.x));
+    float ry = fmaf(b.z, dy, fmaf(b.y, dx, b.x));
+    float r = rcp_approx(qz);
+    float sx = rx * r, sy = ry * r;
+    sx = fmaf(fmaf(-qz, sx, rx), r, sx);   // one Newton step, as tap3
+    sy = fmaf(fmaf(-qz, sy, ry), r, sy);
+    int x0 = __float_as_int(e.y) + split(sx, fx), y0 = __float_as_int(e.z) + split(sy, fy);
+    x0 = min(max(x0, -2), mw);   // both taps of a clamped axis are border zeros
+    y0 = min(max(y0, -2), mh);
+    return y0 * pw + x0;
+}
+
 // out of line (rare path): keeps the fast loop's register count low
 __device__ __noinline__ Tap tap_exact(const double* m, float px, float py, int mw, int mh) { return tap(m, px, py, mw, mh); }
 
@@ -327,8 +343,9 @@ __device__ __noinline__ Tap tap_exact(const double* m, float px, float py, int m
 // U: unrolling of the plane loop. R = 2 keeps 8 independent loads per plane in flight per thread (the second row is
 // anchored at dy = 1 of the same warp anchor): faster for large outputs, slower where the grid no longer fills
 // the GPU (lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md).
-template <int U, int R, class P>
-__device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int h, int w,
+// PAD: the MPI is in the padded layout of render4_* (below): taps from tap4 and P::bil instead of tap3 and fetch.
+template <int U, int R, bool PAD, class P>
+__device__ __forceinline__ void render3(const P& src0, int D, int mh, int mw, int h, int w,
                                         float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
     extern __shared__ float4 s_coef[];
     int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
@@ -337,7 +354,9 @@ __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int
     Warp W;
     if (R > 1) { W.ya = y; W.dy = 0.f; W.dy0 = 0; W.dy1 = R - 1; }   // a warp is 32 pixels of rows y .. y + R - 1
     float4* sc = s_coef + 96 * (tid >> 5);
-    int plane = mh * mw;
+    int pw = PAD ? mw + 4 : mw, plane = (PAD ? mh + 4 : mh) * pw;
+    P src = src0;
+    if constexpr (PAD) src.p += 2 * pw + 2;   // interior origin of plane 0
     Acc A[R];
     for (int c0 = D - 1; c0 >= 0; c0 -= 32) {
         int n = min(32, c0 + 1);
@@ -352,7 +371,16 @@ __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int
                 int base = (c0 - k) * plane;
                 float4 c[R];
 #pragma unroll
-                for (int j = 0; j < R; j++) c[j] = fetch(src, base, tap3(sc + 3 * k, W.dx, R > 1 ? (float) j : W.dy, mw, mh, qz), mw);
+                for (int j = 0; j < R; j++) {
+                    float dy = R > 1 ? (float) j : W.dy;
+                    if constexpr (PAD) {
+                        float fx, fy;
+                        int i = tap4(sc + 3 * k, W.dx, dy, mw, mh, pw, fx, fy);
+                        c[j] = src.bil(base + i, pw, fx, fy);
+                    } else {
+                        c[j] = fetch(src, base, tap3(sc + 3 * k, W.dx, dy, mw, mh, qz), mw);
+                    }
+                }
 #pragma unroll
                 for (int j = 0; j < R; j++) A[j].over(c[j], iv);
             }
@@ -361,7 +389,7 @@ __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int
             for (int k = 0; k < n; k++) {
                 int i = c0 - k;
 #pragma unroll
-                for (int j = 0; j < R; j++) A[j].over(fetch(src, i * plane, tap_exact(c_hom + 9 * i, px, py + j, mw, mh), mw), c_invd[i]);
+                for (int j = 0; j < R; j++) A[j].over(fetch(src, i * plane, tap_exact(c_hom + 9 * i, px, py + j, mw, mh), pw), c_invd[i]);
             }
         }
     }
@@ -379,19 +407,19 @@ __device__ __forceinline__ void render3(const P& src, int D, int mh, int mw, int
 // = ceil(h / (2 blockDim.y))), (blockDim.x * blockDim.y / 32) * 1536 B of dynamic shared memory, D * mh * mw < 2^31
 #define V3(U) \
 extern "C" __global__ void render3_f32_u##U(const float4* __restrict__ mpi, DIMS, OUT) { \
-    render3<U, 1>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1, false>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_f16_u##U(const uint2* __restrict__ mpi, DIMS, OUT) { \
-    render3<U, 1>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1, false>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_blend_f32_u##U(const float4* __restrict__ fg, const float4* __restrict__ bg, \
                                             const float* __restrict__ mask, DIMS, OUT) { \
-    render3<U, 1>(PBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1, false>(PBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_blend_f16_u##U(const uint2* __restrict__ fg, const uint2* __restrict__ bg, \
                                             const __half* __restrict__ mask, DIMS, OUT) { \
-    render3<U, 1>(PBlendF16{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1, false>(PBlendF16{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_f32_u##U##_r2(const float4* __restrict__ mpi, DIMS, OUT) { \
-    render3<U, 2>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 2, false>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_f16_u##U##_r2(const uint2* __restrict__ mpi, DIMS, OUT) { \
-    render3<U, 2>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+    render3<U, 2, false>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
 V3(1)
 V3(2)
 
@@ -400,8 +428,8 @@ V3(2)
 // texels, texel (y, x) of plane d at (d (mh+4) + y + 2) (mw+4) + x + 2. A tap's top-left texel is then clamped to
 // [-2, mw] x [-2, mh] and its 2x2 footprint reads image texels or zeros: zero padding without per-tap bounds tests
 // or weight selects, and the four loads sit at fixed offsets (+1, +row, +row+1) from one address (as psv_pack4 for
-// the plane sweep). Same positions as render3 (anchored coefficients, the exact double path for flagged chunks),
-// so the same results.
+// the plane sweep). render4_* are render3 with PAD = true: the same positions (anchored coefficients, the exact
+// double path for flagged chunks), so the same results.
 struct PF32P {
     const float4* __restrict__ p;
     __device__ __forceinline__ float4 at(int i) const { return __ldg(p + i); }
@@ -423,94 +451,16 @@ struct PF16P {
     }
 };
 
-// anchored taps on a padded plane: texel index of the clamped top-left tap relative to the plane's interior origin
-__device__ __forceinline__ int tap4(const float4* c, float dx, float dy, int mw, int mh, int pw, float& fx, float& fy) {
-    float4 a = c[0], b = c[1], e = c[2];
-    float qz = fmaf(e.x, dy, fmaf(b.w, dx, a.w));
-    float rx = fmaf(a.z, dy, fmaf(a.y, dx, a.x));
-    float ry = fmaf(b.z, dy, fmaf(b.y, dx, b.x));
-    float r = rcp_approx(qz);
-    float sx = rx * r, sy = ry * r;
-    sx = fmaf(fmaf(-qz, sx, rx), r, sx);   // one Newton step, as tap3
-    sy = fmaf(fmaf(-qz, sy, ry), r, sy);
-    int x0 = __float_as_int(e.y) + split(sx, fx), y0 = __float_as_int(e.z) + split(sy, fy);
-    x0 = min(max(x0, -2), mw);   // both taps of a clamped axis are border zeros
-    y0 = min(max(y0, -2), mh);
-    return y0 * pw + x0;
-}
-
-template <class P>
-__device__ __forceinline__ float4 fetch_exact4(const P& p, int base, const Tap& t, int pw) {
-    int ra = base + t.ya * pw, rb = base + t.yb * pw;
-    return wsum(t, p.at(ra + t.xa), p.at(ra + t.xb), p.at(rb + t.xa), p.at(rb + t.xb));
-}
-
-// As render3 (U: unrolling, R: rows per thread), on a padded MPI (mpi: the buffer's first texel).
-// D * (mh + 4) * (mw + 4) < 2^31 (checked by the host).
-template <int U, int R, class P>
-__device__ __forceinline__ void render4(const P& src0, int D, int mh, int mw, int h, int w,
-                                        float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp) {
-    extern __shared__ float4 s_coef[];
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
-    if (__all_sync(0xffffffffu, !(x < w && y < h))) return;
-    int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
-    Warp W;
-    if (R > 1) { W.ya = y; W.dy = 0.f; W.dy0 = 0; W.dy1 = R - 1; }
-    float4* sc = s_coef + 96 * (tid >> 5);
-    int pw = mw + 4, plane = (mh + 4) * pw;
-    P src = src0;
-    src.p += 2 * pw + 2;   // interior origin of plane 0
-    Acc A[R];
-    for (int c0 = D - 1; c0 >= 0; c0 -= 32) {
-        int n = min(32, c0 + 1);
-        __syncwarp();
-        bool bad = lane < n && anchor_coef(c_hom + 9 * (c0 - lane), 0.5, W, c_invd[c0 - lane], sc + 3 * lane);
-        bad = __any_sync(0xffffffffu, bad);
-        __syncwarp();
-        if (!bad) {
-#pragma unroll U
-            for (int k = 0; k < n; k++) {
-                float iv = sc[3 * k + 2].w;
-                int base = (c0 - k) * plane;
-                float4 c[R];
-#pragma unroll
-                for (int j = 0; j < R; j++) {
-                    float fx, fy;
-                    int i = tap4(sc + 3 * k, W.dx, R > 1 ? (float) j : W.dy, mw, mh, pw, fx, fy);
-                    c[j] = src.bil(base + i, pw, fx, fy);
-                }
-#pragma unroll
-                for (int j = 0; j < R; j++) A[j].over(c[j], iv);
-            }
-        } else {   // exact taps (double-precision positions, as render_*) for this chunk
-            float px = x + 0.5f, py = y + 0.5f;
-            for (int k = 0; k < n; k++) {
-                int i = c0 - k;
-#pragma unroll
-                for (int j = 0; j < R; j++) A[j].over(fetch_exact4(src, i * plane, tap_exact(c_hom + 9 * i, px, py + j, mw, mh), pw), c_invd[i]);
-            }
-        }
-    }
-    size_t hw = (size_t) h * w;
-#pragma unroll
-    for (int j = 0; j < R; j++) {
-        if (x < w && y + j < h) {
-            size_t o = (size_t) (y + j) * w + x;
-            rgb[o] = A[j].r; rgb[hw + o] = A[j].g; rgb[2 * hw + o] = A[j].b; acc[o] = A[j].a; disp[o] = A[j].d;
-        }
-    }
-}
-
 // kernels render4_<f32|f16>_u<U>[_r2]: launch as the render3 kernels of the same name, on a padded MPI
 #define V4(U) \
 extern "C" __global__ void render4_f32_u##U(const float4* __restrict__ mpi, DIMS, OUT) { \
-    render4<U, 1>(PF32P{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1, true>(PF32P{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render4_f16_u##U(const uint2* __restrict__ mpi, DIMS, OUT) { \
-    render4<U, 1>(PF16P{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 1, true>(PF16P{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render4_f32_u##U##_r2(const float4* __restrict__ mpi, DIMS, OUT) { \
-    render4<U, 2>(PF32P{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
+    render3<U, 2, true>(PF32P{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render4_f16_u##U##_r2(const uint2* __restrict__ mpi, DIMS, OUT) { \
-    render4<U, 2>(PF16P{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+    render3<U, 2, true>(PF16P{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
 V4(1)
 V4(2)
 
