@@ -7,15 +7,15 @@
 //    q = H_i p, (u,v) = q_xy / q_z (q_z == 0 -> 1e-8), sampled bilinearly at (u-.5, v-.5) with zeros outside.
 //  * front to back: w = T a, T <- T (1 - a + 1e-8); rgb = sum w c, acc = sum w, disp = sum w / d_i.
 //
-// Kernels:
-//  * render3_* (the default, see "warp-anchored" below): double-precision projection once per warp and plane,
-//    float per pixel; ~1e-6 of the CPU reference.
-//  * render4_*: render3 on a padded MPI (a zero border of 2 texels around every plane): CudaRenderer's plain
-//    residents. render3_* serves the (dense) blend residents.
-//  * render_* (the original kernels): double-precision projection per pixel and plane (~1e-7 of the CPU
-//    reference); CudaRenderer.Kernel.ORIGINAL, and the path for MPIs of 2^31 texels or more (render_*p: padded).
-//  * blend_*, blend_pad_*, pad_*, f32_to_f16: element-wise; psv_pack4 + plane_sweep4: the plane-sweep volume (psv_pack + plane_sweep3:
-//    the previous version, kept as the lab's baseline).
+// Kernels (those CudaRenderer launches; the ones it no longer does live in lib/benchmarks/gpu-lab/lab.cu):
+//  * render4_* (plain MPIs, the default) and render3_blend_* (dynamic MPI + background MPI + mask): the
+//    "warp-anchored" kernels below, double-precision projection once per warp and plane, float per pixel; ~1e-6
+//    of the CPU reference. Plain residents are padded (a zero border of 2 texels around every plane), blend
+//    residents dense.
+//  * render_f32p / render_f16p / render_blend_* (the original kernels): double-precision projection per pixel and
+//    plane (~1e-7 of the CPU reference); CudaRenderer.Kernel.ORIGINAL, and the path for MPIs of 2^31 texels or more.
+//  * pad_*, blend_pad_*, f32_to_f16: element-wise (upload, the video path's blend into a plain resident).
+//  * psv_pack4 + plane_sweep4: the plane-sweep volume.
 //
 // Precision of render_*: the sample position is needed beyond float32 (at x ~ 2000 a float's ulp is 1.2e-4
 // pixels, which would move bilinear weights by ~1e-4). The projection q is computed in double and the fractional
@@ -129,12 +129,6 @@ __device__ __forceinline__ void render(const Src& src, int D, int mh, int mw, in
 #define OUT float* __restrict__ rgb, float* __restrict__ acc, float* __restrict__ disp
 #define DIMS int D, int mh, int mw, int h, int w
 
-extern "C" __global__ void render_f32(const float4* __restrict__ mpi, DIMS, OUT) {
-    render<false, SrcF32>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
-}
-extern "C" __global__ void render_f16(const uint2* __restrict__ mpi, DIMS, OUT) {
-    render<false, SrcF16>(SrcF16{mpi}, D, mh, mw, h, w, rgb, acc, disp);
-}
 // the original kernels on a padded MPI (the layout of CudaRenderer's plain residents)
 extern "C" __global__ void render_f32p(const float4* __restrict__ mpi, DIMS, OUT) {
     render<true, SrcF32>(SrcF32{mpi}, D, mh, mw, h, w, rgb, acc, disp);
@@ -185,21 +179,6 @@ struct Acc {
 };
 
 // ---------------------------------------------------------------- element-wise helpers
-// blended MPI (video path: blend once per frame into a resident MPI, then render views at the plain rate)
-extern "C" __global__ void blend_f32(const float4* __restrict__ fg, const float4* __restrict__ bg,
-                                     const float* __restrict__ mask, float4* __restrict__ out, long long n) {
-    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x)
-        out[i] = mix(__ldg(fg + i), __ldg(bg + i), __ldg(mask + i));
-}
-extern "C" __global__ void blend_f16(const uint2* __restrict__ fg, const uint2* __restrict__ bg,
-                                     const __half* __restrict__ mask, uint2* __restrict__ out, long long n) {
-    SrcBlendF16 s{SrcF16{fg}, SrcF16{bg}, mask};
-    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
-        float4 v = s.at(i);
-        __half2 a = __floats2half2_rn(v.x, v.y), b = __floats2half2_rn(v.z, v.w);
-        out[i] = make_uint2(*reinterpret_cast<unsigned*>(&a), *reinterpret_cast<unsigned*>(&b));
-    }
-}
 extern "C" __global__ void f32_to_f16(const float* __restrict__ in, __half* __restrict__ out, long long n) {
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x)
         out[i] = __float2half_rn(in[i]);
@@ -221,14 +200,6 @@ extern "C" __global__ void f32_to_f16(const float* __restrict__ in, __half* __re
 __device__ __forceinline__ float rcp_approx(float x) { float r; asm("rcp.approx.ftz.f32 %0, %1;" : "=f"(r) : "f"(x)); return r; }
 
 // texel sources indexed by a 32-bit texel index (plane * H * W + row * W + column < 2^31, checked by the host)
-struct PF32 {
-    const float4* __restrict__ p;
-    __device__ __forceinline__ float4 at(int i) const { return __ldg(p + i); }
-};
-struct PF16 {
-    const uint2* __restrict__ p;
-    __device__ __forceinline__ float4 at(int i) const { return SrcF16{p}.at(i); }
-};
 struct PBlendF32 {
     const float4* __restrict__ fg; const float4* __restrict__ bg; const float* __restrict__ m;
     __device__ __forceinline__ float4 at(int i) const { return mix(__ldg(fg + i), __ldg(bg + i), __ldg(m + i)); }
@@ -406,20 +377,12 @@ __device__ __forceinline__ void render3(const P& src0, int D, int mh, int mw, in
 // kernels render3_<source>_u<U>[_r2]: blocks of a multiple of 32 threads (_r2: blockDim.x a multiple of 32, grid y
 // = ceil(h / (2 blockDim.y))), (blockDim.x * blockDim.y / 32) * 1536 B of dynamic shared memory, D * mh * mw < 2^31
 #define V3(U) \
-extern "C" __global__ void render3_f32_u##U(const float4* __restrict__ mpi, DIMS, OUT) { \
-    render3<U, 1, false>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void render3_f16_u##U(const uint2* __restrict__ mpi, DIMS, OUT) { \
-    render3<U, 1, false>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_blend_f32_u##U(const float4* __restrict__ fg, const float4* __restrict__ bg, \
                                             const float* __restrict__ mask, DIMS, OUT) { \
     render3<U, 1, false>(PBlendF32{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
 extern "C" __global__ void render3_blend_f16_u##U(const uint2* __restrict__ fg, const uint2* __restrict__ bg, \
                                             const __half* __restrict__ mask, DIMS, OUT) { \
-    render3<U, 1, false>(PBlendF16{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void render3_f32_u##U##_r2(const float4* __restrict__ mpi, DIMS, OUT) { \
-    render3<U, 2, false>(PF32{mpi}, D, mh, mw, h, w, rgb, acc, disp); } \
-extern "C" __global__ void render3_f16_u##U##_r2(const uint2* __restrict__ mpi, DIMS, OUT) { \
-    render3<U, 2, false>(PF16{mpi}, D, mh, mw, h, w, rgb, acc, disp); }
+    render3<U, 1, false>(PBlendF16{fg, bg, mask}, D, mh, mw, h, w, rgb, acc, disp); }
 V3(1)
 V3(2)
 
@@ -510,99 +473,7 @@ extern "C" __global__ void blend_pad_f16(const uint2* __restrict__ fg, const uin
     out[o] = make_uint2(*reinterpret_cast<unsigned*>(&a), *reinterpret_cast<unsigned*>(&b));
 }
 
-// plane sweep v3 (superseded by v4 below; CudaRenderer no longer launches it): source images packed once as float4 (r+1, g+1, b+1, 0) (psv_pack); one thread per two vertically
-// adjacent reference pixels (R = 2) of one view and up to 32 planes (grid z = V * ceil(D / 32), grid y =
-// ceil(H / (2 blockDim.y)), blockDim.x a multiple of 32); anchored positions as render3 (exact double path for
-// flagged chunks); 4 float4 taps and three coalesced streaming stores per voxel.
-extern "C" __global__ void psv_pack(const float* __restrict__ images, const int* __restrict__ meta, int V,
-                                    float4* __restrict__ packed, long long total) {
-    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < total; i += (long long) gridDim.x * blockDim.x) {
-        int v = 0;
-        while (v + 1 < V && i >= __ldg(meta + 3 * (v + 1)) / 3) v++;
-        int off = __ldg(meta + 3 * v), sp = __ldg(meta + 3 * v + 1) * __ldg(meta + 3 * v + 2);
-        long long p = i - off / 3;
-        const float* im = images + off;
-        packed[i] = make_float4(__ldg(im + p) + 1.f, __ldg(im + sp + p) + 1.f, __ldg(im + 2 * sp + p) + 1.f, 0.f);
-    }
-}
-
-// plane_sweep's double-precision taps (zero weights where q_z <= 0 or every tap is outside)
-__device__ __noinline__ Tap tap_psv(const double* m, double px, double py, double scx, double scy, double ox, int sw, int sh) {
-    double qx = fma(m[0], px, fma(m[1], py, m[2])) + m[9];
-    double qy = fma(m[3], px, fma(m[4], py, m[5])) + m[10];
-    double qz = fma(m[6], px, fma(m[7], py, m[8])) + m[11];
-    Tap t;
-    t.xa = t.xb = t.ya = t.yb = 0; t.w00 = t.w01 = t.w10 = t.w11 = 0.f;
-    if (!(qz > 0.0)) return t;
-    double sx = qx / qz * scx - ox, sy = qy / qz * scy - ox;
-    if (!(sx > -1 && sy > -1 && sx < sw && sy < sh)) return t;
-    double xf = floor(sx), yf = floor(sy);
-    int x0 = (int) xf, y0 = (int) yf;
-    float fx = (float) (sx - xf), fy = (float) (sy - yf);
-    float wx0 = x0 >= 0 ? 1.f - fx : 0.f, wx1 = x0 + 1 < sw ? fx : 0.f;
-    float wy0 = y0 >= 0 ? 1.f - fy : 0.f, wy1 = y0 + 1 < sh ? fy : 0.f;
-    t.xa = max(x0, 0); t.xb = min(x0 + 1, sw - 1); t.ya = max(y0, 0); t.yb = min(y0 + 1, sh - 1);
-    t.w00 = wx0 * wy0; t.w01 = wx1 * wy0; t.w10 = wx0 * wy1; t.w11 = wx1 * wy1;
-    return t;
-}
-
-template <bool STREAM, int U, int R>
-__device__ __forceinline__ void psv3(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
-                                     int H, int W, int released, float* __restrict__ out) {
-    extern __shared__ float4 s_coef[];
-    int x = blockIdx.x * blockDim.x + threadIdx.x, y = R * (blockIdx.y * blockDim.y + threadIdx.y);
-    if (__all_sync(0xffffffffu, !(x < W && y < H))) return;
-    int nchunk = (D + 31) / 32, v = blockIdx.z / nchunk, d0 = (blockIdx.z - v * nchunk) * 32;
-    int tid = threadIdx.y * blockDim.x + threadIdx.x, lane = tid & 31;
-    Warp Wp;
-    if (R > 1) { Wp.ya = y; Wp.dy = 0.f; Wp.dy0 = 0; Wp.dy1 = R - 1; }
-    float4* sc = s_coef + 96 * (tid >> 5);
-    int off4 = __ldg(meta + 3 * v) / 3, sw = __ldg(meta + 3 * v + 1), sh = __ldg(meta + 3 * v + 2);
-    double scx = released ? (sw - 1.0) / sw : 1.0, scy = released ? (sh - 1.0) / sh : 1.0, ox = released ? 0.0 : 0.5;
-    int n = min(32, D - d0);
-    bool bad = false;
-    if (lane < n) {
-        const double* m = c_psv + 12 * (v * D + d0 + lane);
-        double g[9] = {m[0] * scx, m[1] * scx, (m[2] + m[9]) * scx, m[3] * scy, m[4] * scy, (m[5] + m[10]) * scy,
-                       m[6], m[7], m[8] + m[11]};
-        bad = anchor_coef(g, ox, Wp, 0.f, sc + 3 * lane);
-    }
-    bad = __any_sync(0xffffffffu, bad);
-    __syncwarp();
-    PF32 im{packed + off4};   // sw * sh < 2^31
-    size_t plane = (size_t) H * W, chan = (size_t) D * plane;
-    float* o = out + (size_t) (3 * v) * chan + (size_t) d0 * plane + (size_t) y * W + x;
-#pragma unroll U
-    for (int k = 0; k < n; k++) {
-        float4 c[R];
-#pragma unroll
-        for (int j = 0; j < R; j++) {
-            Tap t;
-            if (!bad) {
-                float qz;
-                t = tap3(sc + 3 * k, Wp.dx, R > 1 ? (float) j : Wp.dy, sw, sh, qz);
-                if (!(qz > 0.f)) { t.w00 = t.w01 = t.w10 = t.w11 = 0.f; }
-            } else {
-                t = tap_psv(c_psv + 12 * (v * D + d0 + k), x + 0.5, y + j + 0.5, scx, scy, ox, sw, sh);
-            }
-            c[j] = fetch(im, 0, t, sw);
-        }
-#pragma unroll
-        for (int j = 0; j < R; j++) {
-            if (x < W && y + j < H) {
-                float* p = o + (size_t) k * plane + (size_t) j * W;
-                if (STREAM) { __stcs(p, c[j].x - 1.f); __stcs(p + chan, c[j].y - 1.f); __stcs(p + 2 * chan, c[j].z - 1.f); }
-                else { p[0] = c[j].x - 1.f; p[chan] = c[j].y - 1.f; p[2 * chan] = c[j].z - 1.f; }
-            }
-        }
-    }
-}
-extern "C" __global__ void plane_sweep3(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
-                                        int H, int W, int released, float* __restrict__ out) {
-    psv3<true, 1, 2>(packed, meta, V, D, H, W, released, out);
-}
-
-// plane sweep v4: fewer instructions per voxel than plane_sweep3 (which was issue-bound at ~127 per warp-voxel).
+// plane sweep v4: fewer instructions per voxel than plane_sweep3 (lab.cu; it was issue-bound at ~127 per warp-voxel).
 //  * psv_pack4 packs each source image with a zero border of 2 texels (padded width sw + 4, height sh + 4; view v
 //    starts at texel meta[3V + v]), so the taps need no weights test: the tap's top-left texel is clamped to
 //    [-2, sw] x [-2, sh] and the 2x2 footprint then lies in the image or in the zero border, which is exactly the
@@ -720,18 +591,10 @@ __device__ __forceinline__ void psv4(const float4* __restrict__ packed, const in
         }
     }
 }
-// plane_sweep4<R> (CudaRenderer: R = 2, 128x1 blocks; _r4 / _r1 are lab variants, see
-// lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md): as plane_sweep3 (grid z = V * ceil(D / 32), grid y = ceil(H / (R blockDim.y)), blockDim.x a
+// plane_sweep4<R> (CudaRenderer: R = 2, 128x1 blocks; R = 4 / 1 are lab variants, see
+// lib/benchmarks/gpu-render-NVIDIA-H100-80GB-HBM3.md): as plane_sweep3 of lab.cu (grid z = V * ceil(D / 32), grid y = ceil(H / (R blockDim.y)), blockDim.x a
 // multiple of 32, 1536 B of dynamic shared memory per warp) over psv_pack4's padded texels
 extern "C" __global__ void plane_sweep4(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
                                         int H, int W, int released, float* __restrict__ out) {
     psv4<2>(packed, meta, V, D, H, W, released, out);
-}
-extern "C" __global__ void plane_sweep4_r4(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
-                                           int H, int W, int released, float* __restrict__ out) {
-    psv4<4>(packed, meta, V, D, H, W, released, out);
-}
-extern "C" __global__ void plane_sweep4_r1(const float4* __restrict__ packed, const int* __restrict__ meta, int V, int D,
-                                           int H, int W, int released, float* __restrict__ out) {
-    psv4<1>(packed, meta, V, D, H, W, released, out);
 }

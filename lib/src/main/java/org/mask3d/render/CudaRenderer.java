@@ -395,12 +395,9 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
     public void launch(Resident r, Target t) {
         cuCtxSetCurrent(context);
         List<Pointer> args = new ArrayList<>();
-        String src;
         if (r.kind == Kind.MPI) {
-            src = r.half ? "f16" : "f32";
             args.add(Pointer.to(r.a));
         } else {
-            src = r.half ? "blend_f16" : "blend_f32";
             args.add(Pointer.to(r.a));
             args.add(Pointer.to(r.b));
             args.add(Pointer.to(r.mask));
@@ -422,10 +419,8 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             k = Kernel.ORIGINAL;
             if (auto) { bx = 128; by = 2; }
         }
-        if (!plain || bx % 32 != 0) py = 1;
-        String fn = k == Kernel.ANCHORED ? (plain ? "render4_" : "render3_") + src + "_u" + u + (py == 2 ? "_r2" : "")
-                : "render_" + src + (plain ? "p" : "");
-        if (k == Kernel.ORIGINAL) py = 1;
+        if (!plain || bx % 32 != 0 || k == Kernel.ORIGINAL) py = 1;
+        String fn = renderKernel(r.kind, r.half, k, u, py);
         int shared = k == Kernel.ANCHORED ? bx * by / 32 * 1536 : 0;
         CUfunction f = function(fn);
         int[] max = new int[1];
@@ -439,6 +434,35 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         args.add(Pointer.to(t.disp));
         cuLaunchKernel(f, (t.width + bx - 1) / bx, (t.height + by * py - 1) / (by * py), 1,
                 bx, by, 1, shared, null, Pointer.to(args.toArray(new Pointer[0])), null);
+    }
+
+    /**
+     * The render kernel of mpi_render.cu for a resident of this kind and storage: render4_* (plain residents, padded)
+     * or render3_blend_* for {@link Kernel#ANCHORED}, render_*p / render_blend_* for {@link Kernel#ORIGINAL}.
+     */
+    static String renderKernel(Kind kind, boolean half, Kernel k, int unroll, int rows) {
+        boolean plain = kind == Kind.MPI;
+        String src = (plain ? "" : "blend_") + (half ? "f16" : "f32");
+        if (k == Kernel.ORIGINAL) return "render_" + src + (plain ? "p" : "");
+        return (plain ? "render4_" : "render3_") + src + "_u" + unroll + (plain && rows == 2 ? "_r2" : "");
+    }
+
+    /** Every kernel this class launches: the PTX must declare each (CudaRendererTest checks). */
+    static List<String> kernelNames() {
+        List<String> n = new ArrayList<>(List.of("pad_f32", "pad_f16", "blend_pad_f32", "blend_pad_f16", "f32_to_f16",
+                "psv_pack4", "plane_sweep4"));
+        for (Kind kind : Kind.values()) {
+            for (boolean half : new boolean[]{false, true}) {
+                n.add(renderKernel(kind, half, Kernel.ORIGINAL, 1, 1));
+                for (int u = 1; u <= 2; u++) {
+                    for (int rows = 1; rows <= 2; rows++) {
+                        String k = renderKernel(kind, half, Kernel.ANCHORED, u, rows);
+                        if (!n.contains(k)) n.add(k);
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     /** Renders a resident MPI to a view and copies the result to the host. */
