@@ -228,7 +228,7 @@ class ColmapPosesTest {
      * The built-in {@link SyntheticRig} (10 parallel cameras, 2 × 5, 8 cm apart) is not used here: its baseline is
      * so small against scene depths of 3–60 m that COLMAP's solve of it is not repeatable. Measured at 640×360 with
      * the focal length fixed (2026-11-26, COLMAP 3.8): single-threaded, centres to 12–18 % of the grid's spread over
-     * three runs; with 2 threads, one CI run reached 25 % and one local run of four registered only 4 of 10 cameras.
+     * three runs; with 2 threads, one CI run reached 25 % and the first local run registered only 4 of 10 cameras.
      * A test on it would be a coin toss; the option's behaviour is what this test pins down.
      */
     @Test void knownFocalLengthIsKeptAndPosesAreSolved() {
