@@ -454,20 +454,24 @@ extern "C" __global__ void pad_f16(const float4* __restrict__ in, uint2* __restr
 }
 // the video path into a padded resident: out (padded) <- m fg + (1 - m) bg (fg, bg, mask dense). Grid
 // (ceil(mw / blockDim.x), mh, D), 1-D blocks; the border of out is left as it is (zeros from the allocation).
+// blend_pad_index: false outside; i = the dense texel, o = the same texel in the padded layout.
+__device__ __forceinline__ bool blend_pad_index(int mh, int mw, size_t& i, size_t& o) {
+    int x = blockIdx.x * blockDim.x + threadIdx.x;
+    if (x >= mw) return false;
+    i = ((size_t) blockIdx.z * mh + blockIdx.y) * mw + x;
+    o = ((size_t) blockIdx.z * (mh + 4) + blockIdx.y + 2) * (mw + 4) + x + 2;
+    return true;
+}
 extern "C" __global__ void blend_pad_f32(const float4* __restrict__ fg, const float4* __restrict__ bg,
                                          const float* __restrict__ mask, float4* __restrict__ out, int mh, int mw) {
-    int x = blockIdx.x * blockDim.x + threadIdx.x;
-    if (x >= mw) return;
-    size_t i = ((size_t) blockIdx.z * mh + blockIdx.y) * mw + x;
-    size_t o = ((size_t) blockIdx.z * (mh + 4) + blockIdx.y + 2) * (mw + 4) + x + 2;
+    size_t i, o;
+    if (!blend_pad_index(mh, mw, i, o)) return;
     out[o] = mix(__ldg(fg + i), __ldg(bg + i), __ldg(mask + i));
 }
 extern "C" __global__ void blend_pad_f16(const uint2* __restrict__ fg, const uint2* __restrict__ bg,
                                          const __half* __restrict__ mask, uint2* __restrict__ out, int mh, int mw) {
-    int x = blockIdx.x * blockDim.x + threadIdx.x;
-    if (x >= mw) return;
-    size_t i = ((size_t) blockIdx.z * mh + blockIdx.y) * mw + x;
-    size_t o = ((size_t) blockIdx.z * (mh + 4) + blockIdx.y + 2) * (mw + 4) + x + 2;
+    size_t i, o;
+    if (!blend_pad_index(mh, mw, i, o)) return;
     float4 v = SrcBlendF16{SrcF16{fg}, SrcF16{bg}, mask}.at(i);
     __half2 a = __floats2half2_rn(v.x, v.y), b = __floats2half2_rn(v.z, v.w);
     out[o] = make_uint2(*reinterpret_cast<unsigned*>(&a), *reinterpret_cast<unsigned*>(&b));
