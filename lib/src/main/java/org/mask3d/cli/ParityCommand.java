@@ -44,8 +44,7 @@ final class ParityCommand implements Callable<Integer> {
             try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
                 org.mask3d.model.MpiNet3d mpi = org.mask3d.model.Networks.initialize(new org.mask3d.model.MpiNet3d(), m, ai.djl.ndarray.types.DataType.FLOAT32);
                 org.mask3d.model.MaskNet3d mask = org.mask3d.model.Networks.initialize(new org.mask3d.model.MaskNet3d(), m, ai.djl.ndarray.types.DataType.FLOAT32);
-                org.mask3d.model.Networks.load(mpi, ckpt, "models.mpi_net.");
-                org.mask3d.model.Networks.load(mask, ckpt, "models.mask_net.");
+                org.mask3d.model.Checkpoints.load(ckpt, "--ckpt", mpi, mask);
                 errors = pc.checkWithNetworks(mpi, mask, tol, pt, netTol);
             }
             System.out.printf("parity case %s (%d x %d) with %s: networks in DJL (CPU), rendering in DJL ops, float32%n",

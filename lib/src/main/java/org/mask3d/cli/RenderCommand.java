@@ -9,8 +9,8 @@ import org.mask3d.io.AtomicFiles;
 import org.mask3d.io.ConfigFile;
 import org.mask3d.io.FfmpegFrames;
 import org.mask3d.io.Gif;
-import org.mask3d.model.MaskNet3d;
-import org.mask3d.model.MpiNet3d;
+import org.mask3d.model.Device;
+import org.mask3d.model.MaskPipeline;
 import org.mask3d.render.MpiRenderer;
 import org.mask3d.render.Renderers;
 import picocli.CommandLine.Command;
@@ -87,13 +87,10 @@ final class RenderCommand implements Callable<Integer> {
         System.out.printf("novel-view video of %s: %dx%d, sources %d (reference) and %d, %s, renderer %s%n", s.name(), wh[0], wh[1],
                 src[0], src[1], m.name().toLowerCase(Locale.ROOT), renderer.name());
         NovelViewVideo.Result r;
-        try (ai.djl.ndarray.NDManager mgr = ai.djl.ndarray.NDManager.newBaseManager()) {
-            MpiNet3d mpi = NovelViewVideo.newMpiNet(mgr);
-            MaskNet3d mask = NovelViewVideo.newMaskNet(mgr);
-            NovelViewVideo.loadNetworks(ckptP, mpi, mask);
+        try (MaskPipeline pipeline = MaskPipeline.open(ckptP, "", Device.of(renderer))) {
             int total = max > 0 ? max : 3 * n + 2 * n + 4 * n;
             try (ProgressBar pb = PrepareCommands.bar("render", total)) {
-                r = NovelViewVideo.render(s, mpi, mask, renderer, o, outP, pb::stepTo);
+                r = NovelViewVideo.render(s, pipeline, o, outP, pb::stepTo);
             }
         }
         Path video;

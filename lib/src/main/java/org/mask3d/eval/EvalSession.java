@@ -1,21 +1,18 @@
 package org.mask3d.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import org.mask3d.InputException;
 import org.mask3d.data.Scene;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.PlaneDepths;
+import org.mask3d.model.Device;
 import org.mask3d.model.MaskNet3d;
-import org.mask3d.model.MpiHead;
+import org.mask3d.model.MaskPipeline;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.render.MaskVolume;
 import org.mask3d.render.Mpi;
 import org.mask3d.render.MpiRenderer;
-import org.mask3d.render.PlaneSweep;
+import org.mask3d.render.Psv;
 
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -25,7 +22,8 @@ import java.util.Map;
 /**
  * Inference for the evaluation: for one scene, two source cameras (source 0 the MPI reference), a plane count and a
  * pair of networks, the per-frame MPIs and masks of every {@link EvalMethod}, rendered to any camera through one
- * {@link MpiRenderer}. The background MPI (MPINet3d on the backgrounds' sweep) is computed once.
+ * {@link MpiRenderer}. The method itself is {@link MaskPipeline}'s (sweep, networks, blend), on the device of the renderer
+ * (a CUDA renderer also sweeps on the GPU). The background MPI (MPINet3d on the backgrounds' sweep) is computed once.
  *
  * <p>Notebook use: {@code try (EvalSession s = EvalSession.open(scene, new int[]{2, 3}, 16, ckpt, renderer,
  * EvalSession.Mask2dSettings.defaults())) { Map<EvalMethod, float[]> v = s.views(0, 7, List.of(EvalMethod.values())); }}
@@ -57,17 +55,16 @@ public final class EvalSession implements AutoCloseable {
     private final Scene scene;
     private final int ref, src1, planes;
     private final double[] depths;
-    private final MpiNet3d mpiNet;
-    private final MaskNet3d maskNet;
+    private final MaskPipeline pipeline;
     private final MpiRenderer renderer;
     private final Mask2dSettings mask2d;
     private final NDManager manager;
-    private final ParameterStore ps;
+    private final boolean ownsPipeline;
     /** The last images read (the rig ray-casts each call); bounded, so long videos do not pile up in memory. */
     private final Map<String, float[]> frameCache = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override protected boolean removeEldestEntry(Map.Entry<String, float[]> e) { return size() > 16; }
     };
-    private float[] bgPsv;
+    private Psv bgPsv;
     private Mpi bgMpi;
 
     /**
@@ -82,6 +79,20 @@ public final class EvalSession implements AutoCloseable {
      */
     public EvalSession(Scene scene, int[] sources, int planes, MpiNet3d mpiNet, MaskNet3d maskNet, MpiRenderer renderer,
                        Mask2dSettings mask2d, NDManager manager) {
+        this(scene, sources, planes, new MaskPipeline(mpiNet, maskNet, Device.of(renderer), manager), mask2d, manager, true);
+    }
+
+    /**
+     * A session on a pipeline the caller owns (and closes).
+     *
+     * @param pipeline the method (its device's renderer renders every method's MPI)
+     */
+    public EvalSession(Scene scene, int[] sources, int planes, MaskPipeline pipeline, Mask2dSettings mask2d) {
+        this(scene, sources, planes, pipeline, mask2d, null, false);
+    }
+
+    private EvalSession(Scene scene, int[] sources, int planes, MaskPipeline pipeline, Mask2dSettings mask2d, NDManager manager,
+                        boolean ownsPipeline) {
         checkSources(scene, sources);
         if (planes < 1) throw new InputException("planes must be positive, got " + planes);
         this.scene = scene;
@@ -90,12 +101,11 @@ public final class EvalSession implements AutoCloseable {
         this.planes = planes;
         double[] bd = scene.depthBounds();
         this.depths = PlaneDepths.inverseLinear(bd[0], bd[1], planes);
-        this.mpiNet = mpiNet;
-        this.maskNet = maskNet;
-        this.renderer = renderer;
+        this.pipeline = pipeline;
+        this.renderer = pipeline.renderer();
         this.mask2d = mask2d;
         this.manager = manager;
-        this.ps = new ParameterStore(manager, false);
+        this.ownsPipeline = ownsPipeline;
     }
 
     /**
@@ -103,14 +113,11 @@ public final class EvalSession implements AutoCloseable {
      * or the authors' Lightning {@code .ckpt}.
      */
     public static EvalSession open(Scene scene, int[] sources, int planes, Path model, MpiRenderer renderer, Mask2dSettings mask2d) {
-        NDManager m = NDManager.newBaseManager();
+        MaskPipeline p = MaskPipeline.open(model, "model", Device.of(renderer));
         try {
-            MpiNet3d mpi = NovelViewVideo.newMpiNet(m);
-            MaskNet3d mask = NovelViewVideo.newMaskNet(m);
-            NovelViewVideo.loadNetworks(model, mpi, mask);
-            return new EvalSession(scene, sources, planes, mpi, mask, renderer, mask2d, m);
+            return new EvalSession(scene, sources, planes, p, mask2d, null, true);
         } catch (RuntimeException e) {
-            m.close();
+            p.close();
             throw e;
         }
     }
@@ -139,6 +146,9 @@ public final class EvalSession implements AutoCloseable {
     public int[] sources() { return new int[]{ref, src1}; }
     public MpiRenderer renderer() { return renderer; }
 
+    /** The method's pipeline this session runs. */
+    public MaskPipeline pipeline() { return pipeline; }
+
     /** Frame {@code t} of camera {@code cam} (the last 16 images read are kept). */
     public synchronized float[] frame(int cam, int t) { return frameCache.computeIfAbsent(cam + ":" + t, k -> scene.frame(cam, t)); }
 
@@ -153,8 +163,8 @@ public final class EvalSession implements AutoCloseable {
     }
 
     /** The frames' sweep [6,D,H,W] of frame {@code t} (both sources into the reference, released sampling). */
-    private float[] framePsv(int t) {
-        return PlaneSweep.volume(List.of(frame(ref, t), frame(src1, t)), List.of(c0(), c1()), c0(), depths, PlaneSweep.Sampling.RELEASED);
+    private Psv framePsv(int t) {
+        return pipeline.sweepPair(frame(ref, t), frame(src1, t), c0(), c1(), depths);
     }
 
     /** The background MPI: MPINet3d on the backgrounds' sweep, computed once. */
@@ -163,8 +173,8 @@ public final class EvalSession implements AutoCloseable {
             if (!scene.hasBackgrounds()) {
                 throw new InputException(scene.name() + ": no backgrounds (./mask3d prepare background makes them); the background, mask3d and mask2d methods need them");
             }
-            bgPsv = PlaneSweep.volume(List.of(background(ref), background(src1)), List.of(c0(), c1()), c0(), depths, PlaneSweep.Sampling.RELEASED);
-            bgMpi = mpi(bgPsv);
+            bgPsv = pipeline.sweepPair(background(ref), background(src1), c0(), c1(), depths);
+            bgMpi = pipeline.backgroundMpi(bgPsv, depths, c0());
         }
         return bgMpi;
     }
@@ -172,37 +182,19 @@ public final class EvalSession implements AutoCloseable {
     /** The per-frame (dynamic) MPI of frame {@code t}: MPINet3d on the frames' sweep. */
     public Mpi dynamicMpi(int t) {
         checkFrame(t);
-        return mpi(framePsv(t));
+        return pipeline.dynamicMpi(framePsv(t), depths, c0());
     }
 
     /** The dynamic MPI, the background MPI, the 3D mask and the 2D mask of frame {@code t}. */
     public FrameMpis frameMpis(int t) {
         checkFrame(t);
-        int h = scene.height(), w = scene.width(), n = planes * h * w;
+        int h = scene.height(), w = scene.width();
         Mpi bg = backgroundMpi();
-        float[] framePsv = framePsv(t);
-        Mpi dyn = mpi(framePsv);
-        float[] mask3d = null;
-        if (maskNet != null) {
-            float[] psv12 = new float[12 * n];
-            System.arraycopy(framePsv, 0, psv12, 0, 6 * n);
-            System.arraycopy(bgPsv, 0, psv12, 6 * n, 6 * n);
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray in = sub.create(psv12, new Shape(1, 12, planes, h, w));
-                mask3d = maskNet.forward(ps, new NDList(in), false).singletonOrThrow().toFloatArray();
-            }
-        }
+        Psv framePsv = framePsv(t);
+        Mpi dyn = pipeline.dynamicMpi(framePsv, depths, c0());
+        float[] mask3d = pipeline.hasMaskNet() ? pipeline.mask(framePsv, bgPsv) : null;
         float[] m2 = Mask2d.fromDifference(frame(ref, t), background(ref), 3, h, w, mask2d.threshold(), mask2d.dilate(), mask2d.soft());
         return new FrameMpis(t, dyn, bg, mask3d, m2);
-    }
-
-    private Mpi mpi(float[] psv6) {
-        int h = scene.height(), w = scene.width();
-        try (NDManager sub = manager.newSubManager()) {
-            NDArray in = sub.create(psv6, new Shape(1, 6, planes, h, w));
-            NDArray out = mpiNet.forward(ps, new NDList(in), false).singletonOrThrow();
-            return new Mpi(MpiHead.rgba(in, out).get(0).toFloatArray(), planes, h, w, depths, scene.cameras().get(ref));
-        }
     }
 
     /**
@@ -218,15 +210,15 @@ public final class EvalSession implements AutoCloseable {
             case BACKGROUND -> f.background();
             case MASK3D -> {
                 if (f.mask3d() == null) throw new InputException("method mask3d needs a MaskNet3d (no mask network was loaded)");
-                yield Mpi.blend(f.dynamic(), f.background(), f.mask3d());
+                yield MaskPipeline.blend(f.dynamic(), f.background(), f.mask3d());
             }
-            case MASK2D -> Mpi.blend(f.dynamic(), f.background(), Mask2d.volume(f.mask2d(), f.dynamic().planes()));
+            case MASK2D -> MaskPipeline.blend(f.dynamic(), f.background(), Mask2d.volume(f.mask2d(), f.dynamic().planes()));
             case CONSTANT_BLEND -> {
                 if (f.mask3d() == null) throw new InputException("method constant_blend needs a MaskNet3d (no mask network was loaded)");
                 Mpi d = f.dynamic();
                 float[] constant = new float[f.mask3d().length];
                 java.util.Arrays.fill(constant, (float) new MaskVolume(f.mask3d(), d.planes(), d.height(), d.width()).mean());
-                yield Mpi.blend(f.dynamic(), f.background(), constant);
+                yield MaskPipeline.blend(f.dynamic(), f.background(), constant);
             }
             case NEAREST_SOURCE -> throw new IllegalArgumentException("nearest_source copies an image; it has no MPI");
         };
@@ -259,5 +251,8 @@ public final class EvalSession implements AutoCloseable {
         return out;
     }
 
-    @Override public void close() { manager.close(); }
+    @Override public void close() {
+        if (ownsPipeline) pipeline.close();
+        if (manager != null) manager.close();
+    }
 }

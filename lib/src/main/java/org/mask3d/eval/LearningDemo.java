@@ -2,19 +2,16 @@ package org.mask3d.eval;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import org.mask3d.data.MaskSample;
 import org.mask3d.data.MaskStageSampler;
 import org.mask3d.data.SyntheticRig;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.io.AtomicFiles;
+import org.mask3d.model.Device;
 import org.mask3d.model.MaskNet3d;
-import org.mask3d.model.MaskRenderNet;
-import org.mask3d.model.ModelCheckpoint;
+import org.mask3d.model.MaskPipeline;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
-import org.mask3d.render.PlaneSweep;
 import org.mask3d.train.TrainConfig;
 import org.mask3d.train.Trainer;
 
@@ -74,14 +71,10 @@ public final class LearningDemo {
         MaskStageSampler sampler = new MaskStageSampler(List.of(eval));
         int frames = eval.numFrames();
         double[] trained = new double[frames], untrained = new double[frames], copy = new double[frames];
-        try (NDManager m = NDManager.newBaseManager()) {
-            MpiNet3d mpi = Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32);
-            MaskNet3d mask = Networks.initialize(new MaskNet3d(), m, DataType.FLOAT32);
-            MaskRenderNet initial = new MaskRenderNet(mpi, mask);
-            MpiNet3d mpiT = Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32);
-            MaskNet3d maskT = Networks.initialize(new MaskNet3d(), m, DataType.FLOAT32);
-            ModelCheckpoint.load(run2.resolve("checkpoints/last"), Map.of("mpi_net", mpiT, "mask_net", maskT));
-            MaskRenderNet learned = new MaskRenderNet(mpiT, maskT);
+        try (NDManager m = NDManager.newBaseManager();
+             MaskPipeline initial = new MaskPipeline(Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32),
+                     Networks.initialize(new MaskNet3d(), m, DataType.FLOAT32), Device.cpu(), m);
+             MaskPipeline learned = MaskPipeline.open(run2.resolve("checkpoints/last"), "", Device.cpu())) {
             for (int t = 0; t < frames; t++) {
                 MaskSample s = sampler.sample(0, t, TARGET, SOURCE0, SOURCE1);
                 trained[t] = psnr(m, learned, s, o.planes());
@@ -99,15 +92,10 @@ public final class LearningDemo {
         return r;
     }
 
-    static double psnr(NDManager m, MaskRenderNet net, MaskSample s, int planes) {
+    static double psnr(NDManager m, MaskPipeline net, MaskSample s, int planes) {
         double[] depths = PlaneDepths.inverseLinear(s.bounds()[0], s.bounds()[1], planes);
-        var c0 = s.srcCams()[0];
-        float[] psv = PlaneSweep.volume(List.of(s.srcRgb()[0], s.srcRgb()[1], s.srcBg()[0], s.srcBg()[1]),
-                List.of(c0, s.srcCams()[1], c0, s.srcCams()[1]), c0, depths, PlaneSweep.Sampling.RELEASED);
         try (NDManager sub = m.newSubManager()) {
-            var o = net.forward(sub, sub.create(psv, new Shape(12, planes, s.height(), s.width())), depths, c0, s.tgtCam(),
-                    new ParameterStore(sub, false), false);
-            return Metrics.psnr(o.rgb().toFloatArray(), s.tgtRgb());
+            return Metrics.psnr(net.forward(sub, MaskPipeline.Views.of(s), depths, s.tgtCam()).rgb().toFloatArray(), s.tgtRgb());
         }
     }
 

@@ -2,7 +2,6 @@ package org.mask3d.eval;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -11,12 +10,12 @@ import ai.djl.training.ParameterStore;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.Mat;
 import org.mask3d.geometry.PlaneDepths;
+import org.mask3d.model.Device;
 import org.mask3d.model.MaskNet3d;
-import org.mask3d.model.MaskRenderNet;
-import org.mask3d.model.MpiHead;
+import org.mask3d.model.MaskPipeline;
 import org.mask3d.model.MpiNet3d;
+import org.mask3d.model.MpiPipeline;
 import org.mask3d.model.Networks;
-import org.mask3d.render.DjlRenderer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ public final class ModelBenchmark {
 
     public static Result stage1(int h, int w, int reps) {
         try (NDManager m = NDManager.newBaseManager()) {
-            MpiNet3d net = Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32);
+            MpiPipeline net = new MpiPipeline(Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32), Device.cpu(), m);
             NDArray psv = m.randomUniform(-1, 1, new Shape(1, 6, 32, h, w));
             NDArray target = m.randomUniform(0, 1, new Shape(3, h, w));
             double[] depths = PlaneDepths.inverseLinear(1, 100, 32);
@@ -47,16 +46,14 @@ public final class ModelBenchmark {
                 try (NDManager s = m.newSubManager()) {
                     NDArray in = psv.duplicate();
                     in.attach(s);
-                    NDArray out = net.forward(new ParameterStore(s, false), new NDList(in), false).singletonOrThrow();
-                    DjlRenderer.render(s, MpiHead.rgba(in, out).get(0), depths, ref, tgt);
+                    net.forward(s, in, depths, ref, tgt, new ParameterStore(s, false), false);
                 }
             };
             Runnable step = () -> {
                 try (NDManager s = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray in = psv.duplicate();
                     in.attach(s);
-                    NDArray out = net.forward(new ParameterStore(s, false), new NDList(in), true).singletonOrThrow();
-                    NDArray rgb = DjlRenderer.render(s, MpiHead.rgba(in, out).get(0), depths, ref, tgt)[0];
+                    NDArray rgb = net.forward(s, in, depths, ref, tgt, new ParameterStore(s, false), true).rgb().get(0);
                     gc.backward(rgb.sub(target).abs().mean());
                 }
             };
@@ -65,9 +62,9 @@ public final class ModelBenchmark {
     }
 
     public static Result stage2(int h, int w, int reps) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            MaskRenderNet net = new MaskRenderNet(Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32),
-                    Networks.initialize(new MaskNet3d(), m, DataType.FLOAT32));
+        try (NDManager m = NDManager.newBaseManager();
+             MaskPipeline net = new MaskPipeline(Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32),
+                     Networks.initialize(new MaskNet3d(), m, DataType.FLOAT32), Device.cpu(), m)) {
             NDArray psv = m.randomUniform(-1, 1, new Shape(12, 32, h, w));
             NDArray target = m.randomUniform(0, 1, new Shape(3, h, w));
             double[] depths = PlaneDepths.inverseLinear(1, 100, 32);
@@ -83,7 +80,7 @@ public final class ModelBenchmark {
                 try (NDManager s = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray in = psv.duplicate();
                     in.attach(s);
-                    MaskRenderNet.Output o = net.forward(s, in, depths, ref, tgt, new ParameterStore(s, false), true);
+                    MaskPipeline.Output o = net.forward(s, in, depths, ref, tgt, new ParameterStore(s, false), true);
                     gc.backward(o.rgb().sub(target).abs().mean());
                 }
             };

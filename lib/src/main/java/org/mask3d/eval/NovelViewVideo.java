@@ -13,8 +13,9 @@ import org.mask3d.geometry.Llff;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.geometry.RenderPath;
 import org.mask3d.io.Images;
+import org.mask3d.model.Device;
 import org.mask3d.model.MaskNet3d;
-import org.mask3d.model.ModelCheckpoint;
+import org.mask3d.model.MaskPipeline;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
 import org.mask3d.render.Mpi;
@@ -68,17 +69,6 @@ public final class NovelViewVideo {
     /** What was written: the frames folder, the number of views and the mean seconds per view. */
     public record Result(Path framesDir, int views, double secondsPerView, List<Camera> path) {}
 
-    /** Loads MPINet3d and MaskNet3d from a Lightning/PyTorch checkpoint file or a mask3d checkpoint folder. */
-    public static void loadNetworks(Path ckpt, MpiNet3d mpi, MaskNet3d mask) {
-        if (!Files.exists(ckpt)) throw new InputException("checkpoint not found: " + ckpt);
-        if (Files.isDirectory(ckpt)) {
-            ModelCheckpoint.load(ckpt, Map.of("mpi_net", mpi, "mask_net", mask));
-        } else {
-            Networks.load(mpi, ckpt, "models.mpi_net.");
-            Networks.load(mask, ckpt, "models.mask_net.");
-        }
-    }
-
     /** The LLFF rows of a scene: its own where it has them, else made from its cameras. */
     static List<Llff.PoseBounds> rows(Scene s) {
         if (s instanceof VideoFolderScene v) return v.poses();
@@ -89,8 +79,20 @@ public final class NovelViewVideo {
         return out;
     }
 
+    /** {@link #render(Scene, MaskPipeline, Options, Path, IntConsumer)} with these networks on the renderer's device. */
     public static Result render(Scene base, MpiNet3d mpiNet, MaskNet3d maskNet, MpiRenderer renderer, Options o, Path outDir,
                                 IntConsumer progress) {
+        try (NDManager m = NDManager.newBaseManager(); MaskPipeline p = new MaskPipeline(mpiNet, maskNet, Device.of(renderer), m)) {
+            return render(base, p, o, outDir, progress);
+        }
+    }
+
+    /**
+     * Renders the video with {@code pipeline} (its device sweeps, runs the networks and renders; each frame's MPI is
+     * prepared once on the renderer, resident on a GPU, and rendered at every path pose that shows that frame).
+     */
+    public static Result render(Scene base, MaskPipeline pipeline, Options o, Path outDir, IntConsumer progress) {
+        MpiRenderer renderer = pipeline.renderer();
         for (int s : o.sources()) {
             if (s < 0 || s >= base.numCameras()) {
                 throw new InputException("source camera " + s + " out of range: " + base.name() + " has " + base.numCameras() + " cameras");
@@ -109,29 +111,33 @@ public final class NovelViewVideo {
         Path frames = outDir.resolve("frames");
         long t0 = System.nanoTime();
         // the evaluation's inference: the same MPIs and blend as EvalMethod PER_FRAME / BACKGROUND / MASK3D
-        try (EvalSession s = new EvalSession(scene, o.sources(), PlaneDepths.DEFAULT_PLANES, mpiNet, maskNet, renderer,
-                EvalSession.Mask2dSettings.defaults(), NDManager.newBaseManager())) {
-            Mpi[] cache = new Mpi[scene.numFrames()];
+        MpiRenderer.Prepared[] cache = new MpiRenderer.Prepared[scene.numFrames()];
+        try (EvalSession s = new EvalSession(scene, o.sources(), PlaneDepths.DEFAULT_PLANES, pipeline, EvalSession.Mask2dSettings.defaults())) {
             for (int i = 0; i < views; i++) {
                 int t = i % scene.numFrames();
                 if (cache[t] == null) {
-                    cache[t] = switch (o.mode()) {
+                    if (scene.numFrames() > 64) closeAll(cache);   // long videos: do not keep every frame's MPI
+                    cache[t] = renderer.prepare(switch (o.mode()) {
                         case BACKGROUND -> s.backgroundMpi();
                         case FRAME -> s.dynamicMpi(t);
                         case BLEND -> EvalSession.methodMpi(EvalMethod.MASK3D, s.frameMpis(t));
-                    };
-                    if (scene.numFrames() > 64) {   // long videos: do not keep every frame's MPI
-                        Mpi keep = cache[t];
-                        java.util.Arrays.fill(cache, null);
-                        cache[t] = keep;
-                    }
+                    });
                 }
-                float[] rgb = renderer.render(cache[t], path.get(i)).rgb();
+                float[] rgb = cache[t].render(path.get(i)).rgb();
                 Images.writePng(frames.resolve(String.format("%05d.png", i)), rgb, 3, h, w);
                 if (progress != null) progress.accept(i + 1);
             }
+        } finally {
+            closeAll(cache);
         }
         return new Result(frames, views, (System.nanoTime() - t0) / 1e9 / views, path.subList(0, views));
+    }
+
+    private static void closeAll(MpiRenderer.Prepared[] cache) {
+        for (int i = 0; i < cache.length; i++) {
+            if (cache[i] != null) cache[i].close();
+            cache[i] = null;
+        }
     }
 
     /** Networks initialised on a manager (to be loaded or used with their initial weights). */

@@ -5,10 +5,13 @@ import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.io.NpyArray;
 import org.mask3d.io.Npz;
+import org.mask3d.model.Device;
+import org.mask3d.model.MaskPipeline;
 import org.mask3d.render.CpuRenderer;
 import org.mask3d.render.Mpi;
 import org.mask3d.render.MpiRenderer;
 import org.mask3d.render.PlaneSweep;
+import org.mask3d.render.Psv;
 import org.mask3d.render.Rendering;
 
 import java.nio.file.Path;
@@ -76,12 +79,17 @@ public final class ParityCase {
         return PlaneDepths.inverseLinear(bd[0], bd[1], planes());
     }
 
-    /** The 4 source images [3,H,W]: frame v0, frame v1, background v0, background v1. */
-    public List<float[]> psvImages() {
+    /** The stage-2 inputs of the case: the sources' frames ({@code src_rgb}) and backgrounds ({@code src_bg}), [3,H,W] each. */
+    public MaskPipeline.Views views() {
         float[] rgb = need("src_rgb").floats(), bg = need("src_bg").requireShape(path + ": src_bg", 1, 2, 3, height, width).floats();
         int n = 3 * height * width;
-        return List.of(Arrays.copyOfRange(rgb, 0, n), Arrays.copyOfRange(rgb, n, 2 * n),
-                Arrays.copyOfRange(bg, 0, n), Arrays.copyOfRange(bg, n, 2 * n));
+        return new MaskPipeline.Views(Arrays.copyOfRange(rgb, 0, n), Arrays.copyOfRange(rgb, n, 2 * n),
+                Arrays.copyOfRange(bg, 0, n), Arrays.copyOfRange(bg, n, 2 * n), sourceCamera(0), sourceCamera(1));
+    }
+
+    /** The case's 12-channel plane-sweep volume recomputed on the CPU (the stage-2 pipeline's sweep, released sampling). */
+    public Psv psv() {
+        return MaskPipeline.sweep(PlaneSweep.cpu(), views(), depths());
     }
 
     /** An MPI of the case ({@code mpi_fg} or {@code mpi_bg}) on the reference camera. */
@@ -99,12 +107,11 @@ public final class ParityCase {
     public static final double PSV_TOLERANCE = 3e-5;
 
     /** Compares depths and the 12-channel plane-sweep volume (released sampling); returns the volume. */
-    private float[] checkGeometry(List<ArrayError> out, double tol, double psvTol) {
+    private Psv checkGeometry(List<ArrayError> out, double tol, double psvTol) {
         double[] depths = depths();
         out.add(compare("depths", toFloat(depths), tol));
-        Camera c0 = sourceCamera(0), c1 = sourceCamera(1);
-        float[] psv = PlaneSweep.volume(psvImages(), List.of(c0, c1, c0, c1), c0, depths, PlaneSweep.Sampling.RELEASED);
-        out.add(compare("psv", psv, psvTol));
+        Psv psv = psv();
+        out.add(compare("psv", psv.data(), psvTol));
         return psv;
     }
 
@@ -137,13 +144,12 @@ public final class ParityCase {
     public List<ArrayError> checkWithNetworks(org.mask3d.model.MpiNet3d mpiNet, org.mask3d.model.MaskNet3d maskNet,
                                               double geometryTol, double psvTol, double networkTol) {
         List<ArrayError> out = new ArrayList<>();
-        float[] psv = checkGeometry(out, geometryTol, psvTol);
+        Psv psv = checkGeometry(out, geometryTol, psvTol);
         double[] depths = depths();
         Camera c0 = sourceCamera(0);
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-            org.mask3d.model.MaskRenderNet net = new org.mask3d.model.MaskRenderNet(mpiNet, maskNet);
-            var vol = m.create(psv, new ai.djl.ndarray.types.Shape(12, planes(), height, width));
-            var o = net.forward(m, vol, depths, c0, targetCamera(), new ai.djl.training.ParameterStore(m, false), false);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+             MaskPipeline net = new MaskPipeline(mpiNet, maskNet, Device.cpu(), m)) {
+            var o = net.forward(m, psv, depths, c0, targetCamera(), new ai.djl.training.ParameterStore(m, false), false);
             out.add(compare("mpinet_out", o.mpinetOut().toFloatArray(), networkTol));
             out.add(compare("mpi_fg", o.mpiFg().toFloatArray(), networkTol));
             out.add(compare("mpi_bg", o.mpiBg().toFloatArray(), networkTol));

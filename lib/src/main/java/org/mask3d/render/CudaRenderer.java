@@ -13,6 +13,7 @@ import jcuda.driver.JCudaDriver;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.Homography;
 import org.mask3d.geometry.Mat;
+import org.mask3d.geometry.PlaneConstants;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +44,7 @@ import static jcuda.driver.JCudaDriver.*;
  * (one renderer per thread). {@link #available()} says whether a driver and a device are present (with
  * {@link #unavailableReason()} otherwise): without one, use {@link Renderers#best()} to fall back to the CPU.
  */
-public final class CudaRenderer implements MpiRenderer, AutoCloseable {
+public final class CudaRenderer implements MpiRenderer, PlaneSweeper, AutoCloseable {
     /** Constant-memory capacity of the kernels (planes of one MPI; views × planes of one plane-sweep volume). */
     public static final int MAX_PLANES = 256, MAX_PSV_SLICES = 256;
 
@@ -501,6 +502,19 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
         }
     }
 
+    @Override public Psv sweep(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths, PlaneSweep.Sampling sampling) {
+        return new Psv(planeSweep(images, cameras, ref, depths, sampling), images.size(), depths.length, ref.height(), ref.width());
+    }
+
+    /** The MPI uploaded once (plain, float32) and rendered to any number of views from the GPU copy. */
+    @Override public Prepared prepare(Mpi mpi) {
+        Resident r = upload(mpi);
+        return new Prepared() {
+            @Override public Rendering render(Camera target) { return CudaRenderer.this.render(r, target); }
+            @Override public void close() { r.close(); }
+        };
+    }
+
     /** Images and constants of a plane-sweep volume on the GPU, launched on demand (for timing). */
     public final class PlaneSweepJob implements AutoCloseable {
         final int V, D, H, W;
@@ -533,18 +547,7 @@ public final class CudaRenderer implements MpiRenderer, AutoCloseable {
             texels = padded;
             float[] all = new float[(int) total];
             for (int v = 0; v < V; v++) System.arraycopy(images.get(v), 0, all, m[3 * v], images.get(v).length);
-            double[] kRefInv = Mat.inverse(ref.k());
-            consts = new double[12 * V * D];
-            for (int v = 0; v < V; v++) {
-                double[] t4 = cameras.get(v).relativeTo(ref);
-                double[] krk = Mat.mul(Mat.mul(cameras.get(v).k(), Mat.rotation(t4)), kRefInv);
-                double[] b = Mat.apply(cameras.get(v).k(), Mat.translation(t4));
-                for (int d = 0; d < D; d++) {
-                    int o = 12 * (v * D + d);
-                    for (int i = 0; i < 9; i++) consts[o + i] = krk[i] * depths[d];
-                    System.arraycopy(b, 0, consts, o + 9, 3);
-                }
-            }
+            consts = PlaneConstants.of(cameras, ref, depths).packed();
             cuCtxSetCurrent(context);
             cuMemAlloc(img, total * Sizeof.FLOAT);
             cuMemcpyHtoD(img, Pointer.to(all), total * Sizeof.FLOAT);

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.mask3d.geometry.Camera;
-import org.mask3d.geometry.Mat;
+import org.mask3d.geometry.PlaneConstants;
 
 import java.util.List;
 
@@ -15,8 +15,30 @@ import java.util.List;
  * The plane-sweep volume in DJL NDArray operations (same maths as {@link PlaneSweep}, which is its reference):
  * differentiable with respect to the source images, and on whatever device the images live.
  */
-public final class DjlPlaneSweep {
+public final class DjlPlaneSweep implements PlaneSweeper {
+    private static final DjlPlaneSweep HOST = new DjlPlaneSweep();
+
     private DjlPlaneSweep() {}
+
+    /**
+     * The DJL backend behind {@link PlaneSweeper}: host images in, host volume out (each call on its own manager, on
+     * DJL's default device). For differentiable use call {@link #volume} with NDArrays.
+     */
+    public static DjlPlaneSweep host() { return HOST; }
+
+    @Override public Psv sweep(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths, PlaneSweep.Sampling sampling) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<NDArray> nd = new java.util.ArrayList<>();
+            for (int v = 0; v < images.size(); v++) {
+                Camera c = cameras.get(v);
+                nd.add(m.create(images.get(v), new Shape(3, c.height(), c.width())));
+            }
+            return new Psv(volume(m, nd, cameras, ref, depths, sampling).toFloatArray(), images.size(), depths.length,
+                    ref.height(), ref.width());
+        }
+    }
+
+    @Override public String name() { return "djl"; }
 
     /**
      * @param images V images, each [3, H_v, W_v] (any float type; the volume has the first image's type)
@@ -27,7 +49,7 @@ public final class DjlPlaneSweep {
         if (images.size() != cameras.size()) throw new IllegalArgumentException(images.size() + " images but " + cameras.size() + " cameras");
         int D = depths.length, H = ref.height(), W = ref.width(), n = H * W;
         DataType dt = images.get(0).getDataType();
-        double[] kRefInv = Mat.inverse(ref.k());
+        PlaneConstants pc = PlaneConstants.of(cameras, ref, depths);
         NDArray pix = DjlRenderer.pixelCentres(m, H, W).toType(DataType.FLOAT64, false).reshape(3, n);   // [3, n]
         NDList out = new NDList();
         for (int v = 0; v < images.size(); v++) {
@@ -37,9 +59,8 @@ public final class DjlPlaneSweep {
             if (is.dimension() != 3 || is.get(0) != 3 || is.get(1) != sh || is.get(2) != sw) {
                 throw new IllegalArgumentException("image " + v + " must be [3," + sh + "," + sw + "] like its camera, got " + is);
             }
-            double[] t4 = c.relativeTo(ref);
-            double[] krk = Mat.mul(Mat.mul(c.k(), Mat.rotation(t4)), kRefInv);
-            double[] b = Mat.apply(c.k(), Mat.translation(t4));
+            double[] krk = pc.homography(v);
+            double[] b = pc.b(v);
             // p = d · (K_src R K_ref⁻¹) pix + K_src t, per plane, computed in double
             NDArray base = m.create(krk, new Shape(3, 3)).matMul(pix);                                   // [3, n]
             NDArray d = m.create(depths, new Shape(D, 1, 1));

@@ -18,4 +18,23 @@ public interface MpiRenderer {
 
     /** A short name for tables and benchmarks. */
     String name();
+
+    /**
+     * An MPI made ready for rendering to many views: a GPU backend keeps it resident (uploaded once), the CPU backend
+     * simply holds it. Close it when done.
+     */
+    interface Prepared extends AutoCloseable {
+        /** Renders the prepared MPI to {@code target}. */
+        Rendering render(Camera target);
+
+        @Override void close();
+    }
+
+    /** Prepares {@code mpi} for rendering to several views (default: no preparation, each view renders from host memory). */
+    default Prepared prepare(Mpi mpi) {
+        return new Prepared() {
+            @Override public Rendering render(Camera target) { return MpiRenderer.this.render(mpi, target); }
+            @Override public void close() {}
+        };
+    }
 }

@@ -1,7 +1,7 @@
 package org.mask3d.render;
 
 import org.mask3d.geometry.Camera;
-import org.mask3d.geometry.Mat;
+import org.mask3d.geometry.PlaneConstants;
 
 import java.util.List;
 
@@ -16,8 +16,25 @@ import java.util.List;
  * then the source is sampled bilinearly with zero padding around a +1 shift, so a voxel that sees no source pixel
  * holds −1 (the network can tell "outside" from black). Where (u, v) lands is set by {@link Sampling}.
  */
-public final class PlaneSweep {
-    private PlaneSweep() {}
+public final class PlaneSweep implements PlaneSweeper {
+    private static final PlaneSweep CPU = new PlaneSweep(0);
+
+    private final int threads;
+
+    private PlaneSweep(int threads) { this.threads = threads; }
+
+    /** The pure-Java backend on every core. */
+    public static PlaneSweep cpu() { return CPU; }
+
+    /** The pure-Java backend on {@code threads} threads (0: every core). */
+    public static PlaneSweep cpu(int threads) { return threads == 0 ? CPU : new PlaneSweep(threads); }
+
+    @Override public Psv sweep(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths, Sampling sampling) {
+        float[] v = volume(images, cameras, ref, depths, sampling, threads == 0 ? Parallel.defaultThreads() : threads);
+        return new Psv(v, images.size(), depths.length, ref.height(), ref.width());
+    }
+
+    @Override public String name() { return "cpu"; }
 
     /** Where a source pixel coordinate (u, v) is sampled. */
     public enum Sampling {
@@ -55,20 +72,13 @@ public final class PlaneSweep {
             }
         }
         final float[] out = new float[3 * V * D * H * W];
-        final double[] kRefInv = Mat.inverse(ref.k());
         // per view and plane: p = A (x+0.5, y+0.5, 1) + b with A = d K_src R K_ref⁻¹, b = K_src t
+        final PlaneConstants pc = PlaneConstants.of(cameras, ref, depths);
         final double[][] a = new double[V * D][];
         final double[][] bv = new double[V][];
         for (int v = 0; v < V; v++) {
-            double[] t4 = cameras.get(v).relativeTo(ref);
-            double[] kr = Mat.mul(cameras.get(v).k(), Mat.rotation(t4));
-            double[] krk = Mat.mul(kr, kRefInv);
-            bv[v] = Mat.apply(cameras.get(v).k(), Mat.translation(t4));
-            for (int d = 0; d < D; d++) {
-                double[] m = krk.clone();
-                for (int i = 0; i < 9; i++) m[i] *= depths[d];
-                a[v * D + d] = m;
-            }
+            bv[v] = pc.b(v);
+            for (int d = 0; d < D; d++) a[v * D + d] = pc.a(v, d);
         }
         Parallel.forEach(V * D * H, threads, job -> {
             int y = job % H, vd = job / H, v = vd / D, d = vd % D;

@@ -13,13 +13,14 @@ import org.mask3d.data.Scene;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.model.MaskNet3d;
-import org.mask3d.model.MaskRenderNet;
+import org.mask3d.model.Checkpoints;
+import org.mask3d.model.Device;
+import org.mask3d.model.MaskPipeline;
 import org.mask3d.model.MaskStageLoss;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
 import org.mask3d.model.UNet3d;
 import org.mask3d.model.VggBnLoss;
-import org.mask3d.render.PlaneSweep;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ import java.util.Random;
 /**
  * Stage 2 (the released {@code train_mask}): per sample, a random frame, target and two source cameras of a scene
  * ({@link MaskStageSampler}); the 12-channel sweep (frames and backgrounds of the sources, released sampling) into
- * source 0; {@link MaskRenderNet#forward} with MPINet3d frozen; the {@link MaskStageLoss}; gradients into MaskNet3d
+ * source 0; {@link MaskPipeline#forward} with MPINet3d frozen; the {@link MaskStageLoss}; gradients into MaskNet3d
  * only. MPINet3d comes from {@code mpi_model} (official {@code .ckpt}, prefix {@code models.mpi_net.}, or a mask3d
  * checkpoint folder); {@code ckpt_path} may give MaskNet3d's initial weights.
  */
@@ -40,7 +41,7 @@ public final class MaskTraining implements TrainingStage {
     private final TrainConfig cfg;
     private final MpiNet3d mpiNet;
     private final MaskNet3d maskNet;
-    private final MaskRenderNet net;
+    private final MaskPipeline net;
     private final MaskStageSampler train, val;
     private final MaskStageLoss loss;
     private final VggBnLoss vgg;
@@ -70,10 +71,10 @@ public final class MaskTraining implements TrainingStage {
         mpiNet = Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32);
         maskNet = Networks.initialize(new MaskNet3d(), m, DataType.FLOAT32);
         Path mpiModel = c.path("mpi_model");
-        if (mpiModel != null) StageSupport.loadNetwork(mpiNet, mpiModel, "models.mpi_net.", "mpi_net", "mpi_model");
+        if (mpiModel != null) Checkpoints.load(mpiModel, "mpi_model", Checkpoints.Net.MPI_NET, mpiNet);
         Path init = c.path("ckpt_path");
-        if (init != null) StageSupport.loadNetwork(maskNet, init, "models.mask_net.", "mask_net", "ckpt_path");
-        net = new MaskRenderNet(mpiNet, maskNet);
+        if (init != null) Checkpoints.load(init, "ckpt_path", Checkpoints.Net.MASK_NET, maskNet);
+        net = new MaskPipeline(mpiNet, maskNet, Device.cpu(), m);
         vgg = loss.needsVgg() ? StageSupport.vgg(c, m, loss.key()) : null;
     }
 
@@ -111,15 +112,9 @@ public final class MaskTraining implements TrainingStage {
     private Result forward(NDManager s, MaskSample x, boolean training) {
         Camera ref = x.srcCams()[0];
         double[] depths = PlaneDepths.inverseLinear(x.bounds()[0], x.bounds()[1], planes);
-        List<Camera> cams = List.of(x.srcCams()[0], x.srcCams()[1]);
-        float[] fr = PlaneSweep.volume(List.of(x.srcRgb()[0], x.srcRgb()[1]), cams, ref, depths, PlaneSweep.Sampling.RELEASED);
-        float[] bg = PlaneSweep.volume(List.of(x.srcBg()[0], x.srcBg()[1]), cams, ref, depths, PlaneSweep.Sampling.RELEASED);
-        float[] psv = new float[fr.length * 2];
-        System.arraycopy(fr, 0, psv, 0, fr.length);
-        System.arraycopy(bg, 0, psv, fr.length, bg.length);
         int h = x.height(), w = x.width();
-        NDArray in = s.create(psv, new Shape(12, planes, h, w));
-        MaskRenderNet.Output o = net.forward(s, in, depths, ref, x.tgtCam(), new ParameterStore(s, false), training);
+        MaskPipeline.Output o = net.forward(s, net.sweep(MaskPipeline.Views.of(x), depths), depths, ref, x.tgtCam(),
+                new ParameterStore(s, false), training);
         NDArray rgb = o.rgb().expandDims(0);
         NDArray tgt = s.create(x.tgtRgb(), new Shape(1, 3, h, w));
         NDArray tmask = x.tgtMask() == null ? null : s.create(x.tgtMask(), new Shape(1, h, w));

@@ -1,10 +1,9 @@
 package org.mask3d.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.mask3d.InputException;
@@ -15,13 +14,13 @@ import org.mask3d.data.Scene;
 import org.mask3d.data.Scenes;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.model.Losses;
-import org.mask3d.model.MpiHead;
+import org.mask3d.model.Checkpoints;
+import org.mask3d.model.Device;
+import org.mask3d.model.MpiPipeline;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
 import org.mask3d.model.UNet3d;
 import org.mask3d.model.VggBnLoss;
-import org.mask3d.render.DjlRenderer;
-import org.mask3d.render.PlaneSweep;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,7 +33,7 @@ import java.util.Random;
  * Stage 1 (the released {@code train_mpi}): per sample, two sources and a target of a sequence
  * ({@link MpiStageSampler}: RealEstate10K, or a static multi-view scene seen as a sequence of its cameras), the
  * 6-channel sweep of the sources into source 0 at depths 1..100 (inverse-linear, as released), MPINet3d, the MPI
- * ({@link MpiHead#rgba}) rendered to the target ({@link DjlRenderer}), and the loss ({@code l1}, {@code mse} or
+ * ({@link MpiPipeline}: MPINet3d, the head, the rendering to the target), and the loss ({@code l1}, {@code mse} or
  * {@code vgg}).
  */
 public final class MpiTraining implements TrainingStage {
@@ -44,6 +43,7 @@ public final class MpiTraining implements TrainingStage {
 
     private final TrainConfig cfg;
     private final MpiNet3d mpiNet;
+    private final MpiPipeline pipeline;
     private final MpiStageSampler train, val;
     private final String loss;
     private final VggBnLoss vgg;
@@ -66,7 +66,8 @@ public final class MpiTraining implements TrainingStage {
         depths = PlaneDepths.inverseLinear(NEAR, FAR, c.integer("planes"));
         mpiNet = Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32);
         Path init = c.path("ckpt_path");
-        if (init != null) StageSupport.loadNetwork(mpiNet, init, "models.mpi_net.", "mpi_net", "ckpt_path");
+        if (init != null) Checkpoints.load(init, "ckpt_path", Checkpoints.Net.MPI_NET, mpiNet);
+        pipeline = new MpiPipeline(mpiNet, Device.cpu(), m);
         vgg = loss.equals("vgg") ? StageSupport.vgg(c, m, loss) : null;
     }
 
@@ -116,13 +117,9 @@ public final class MpiTraining implements TrainingStage {
     private record Result(NDArray loss, NDArray rgb, NDArray target) {}
 
     private Result forward(NDManager s, MpiSample x, boolean training) {
-        int h = x.height(), w = x.width(), D = depths.length;
-        float[] psv = PlaneSweep.volume(List.of(x.srcRgb()[0], x.srcRgb()[1]), List.of(x.srcCams()[0], x.srcCams()[1]), x.refCam(),
-                depths, PlaneSweep.Sampling.RELEASED);
-        NDArray in = s.create(psv, new Shape(1, 6, D, h, w));
-        NDArray out = mpiNet.forward(new ParameterStore(s, false), new NDList(in), training).singletonOrThrow();
-        NDArray rgba = MpiHead.rgba(in, out).get(0);
-        NDArray rgb = DjlRenderer.render(s, rgba, depths, x.refCam(), x.tgtCam())[0].expandDims(0);
+        int h = x.height(), w = x.width();
+        var psv = pipeline.sweep(List.of(x.srcRgb()[0], x.srcRgb()[1]), List.of(x.srcCams()[0], x.srcCams()[1]), depths);
+        NDArray rgb = pipeline.forward(s, psv, depths, x.refCam(), x.tgtCam(), new ParameterStore(s, false), training).rgb();
         NDArray tgt = s.create(x.tgtRgb(), new Shape(1, 3, h, w));
         NDArray l = switch (loss) {
             case "l1" -> Losses.l1(rgb, tgt);

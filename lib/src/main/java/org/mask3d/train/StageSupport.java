@@ -8,17 +8,12 @@ import org.mask3d.data.ResizedScene;
 import org.mask3d.data.Scene;
 import org.mask3d.data.Scenes;
 import org.mask3d.data.SyntheticRig;
-import org.mask3d.model.ModelCheckpoint;
-import org.mask3d.model.Networks;
-import org.mask3d.model.UNet3d;
 import org.mask3d.model.VggBnLoss;
 import org.mask3d.model.WeightsReader;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** What both stages share: data sources, weights loading, PSNR. */
 final class StageSupport {
@@ -39,13 +34,6 @@ final class StageSupport {
         for (Scene s : Scenes.openAll(Path.of(source))) out.add(s.width() == w && s.height() == h ? s : ResizedScene.of(s, w, h));
         if (out.isEmpty()) throw new InputException("no scenes under " + source);
         return out;
-    }
-
-    /** Loads a network from an official/PyTorch checkpoint file (by prefix) or a mask3d checkpoint folder (by name). */
-    static void loadNetwork(UNet3d net, Path from, String prefix, String name, String key) {
-        if (!Files.exists(from)) throw new InputException(key + ": not found: " + from);
-        if (Files.isDirectory(from)) ModelCheckpoint.load(from, Map.of(name, net));
-        else Networks.load(net, from, prefix);
     }
 
     /** The VGG loss from vgg_weights, or a clear error. */

@@ -208,7 +208,7 @@ public final class SyntheticDemo {
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             var mpi = org.mask3d.eval.NovelViewVideo.newMpiNet(m);
             var mask = org.mask3d.eval.NovelViewVideo.newMaskNet(m);
-            org.mask3d.eval.NovelViewVideo.loadNetworks(r.stage2Run().resolve("checkpoints/last"), mpi, mask);
+            org.mask3d.model.Checkpoints.load(r.stage2Run().resolve("checkpoints/last"), "", mpi, mask);
             var v = org.mask3d.eval.NovelViewVideo.render(rig, mpi, mask, new CpuRenderer(),
                     new org.mask3d.eval.NovelViewVideo.Options(width, height, new int[]{2, 3}, 10, views,
                             org.mask3d.eval.NovelViewVideo.Mode.BLEND), out.resolve("learned_video"), null);

@@ -9,7 +9,8 @@ import org.mask3d.data.SyntheticRig;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.io.Images;
-import org.mask3d.model.MaskRenderNet;
+import org.mask3d.model.Device;
+import org.mask3d.model.MaskPipeline;
 import org.mask3d.render.CpuRenderer;
 import org.mask3d.render.PlaneSweep;
 
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class NovelViewVideoTest {
     @TempDir Path tmp;
 
-    /** The video's blended view equals the stage-2 forward pass (MaskRenderNet) rendered at the same pose. */
+    /** The video's blended view equals the stage-2 forward pass (MaskPipeline's differentiable path, the 12 channels assembled here independently) rendered at the same pose. */
     @Test void blendedViewEqualsTheStageTwoForwardPass() {
         SyntheticRig rig = new SyntheticRig(new SyntheticRig.Options(48, 32, 1, 3, 0.1, 2, 5));
         try (NDManager m = NDManager.newBaseManager()) {
@@ -37,7 +38,7 @@ class NovelViewVideoTest {
             double[] depths = PlaneDepths.inverseLinear(bd[0], bd[1], 32);
             float[] psv = PlaneSweep.volume(List.of(rig.frame(1, 0), rig.frame(2, 0), rig.background(1), rig.background(2)),
                     List.of(c0, c1, c0, c1), c0, depths, PlaneSweep.Sampling.RELEASED);
-            var out = new MaskRenderNet(mpi, mask).forward(m, m.create(psv, new Shape(12, 32, 32, 48)), depths, c0,
+            var out = new MaskPipeline(mpi, mask, Device.cpu(), m).forward(m, m.create(psv, new Shape(12, 32, 32, 48)), depths, c0,
                     r.path().get(0), new ParameterStore(m, false), false);
             float[] expect = out.rgb().toFloatArray();
             for (int i = 0; i < expect.length; i++) {

@@ -1,0 +1,65 @@
+package org.mask3d.model;
+
+import ai.djl.ndarray.NDManager;
+import org.mask3d.render.CpuRenderer;
+import org.mask3d.render.MpiRenderer;
+import org.mask3d.render.PlaneSweep;
+import org.mask3d.render.PlaneSweeper;
+import org.mask3d.render.Renderers;
+
+/**
+ * The device choice of the inference path, made once and passed down: which backend sweeps (CPU or CUDA), which
+ * renders (CPU or CUDA, the MPI kept resident there through {@link MpiRenderer#prepare}) and where the networks run
+ * ({@link #networks}: DJL on the CPU today). {@link #of(String)} takes a {@code --device} value: {@code cpu},
+ * {@code gpu} (CUDA, failing with the reason where absent) or {@code auto} (CUDA where a driver and device are present,
+ * else the CPU with one line saying why).
+ */
+public final class Device implements AutoCloseable {
+    private final PlaneSweeper sweeper;
+    private final MpiRenderer renderer;
+    private final boolean ownsRenderer;
+
+    private Device(PlaneSweeper sweeper, MpiRenderer renderer, boolean ownsRenderer) {
+        this.sweeper = sweeper;
+        this.renderer = renderer;
+        this.ownsRenderer = ownsRenderer;
+    }
+
+    /** Everything on the CPU (pure-Java sweep and renderer). */
+    public static Device cpu() { return new Device(PlaneSweep.cpu(), new CpuRenderer(), true); }
+
+    /** A device for a {@code --device} value ({@code cpu}, {@code gpu}/{@code cuda} or {@code auto}); close it when done. */
+    public static Device of(String choice) { return around(Renderers.forDevice(choice), true); }
+
+    /**
+     * A device around a renderer the caller owns (not closed with the device): the renderer's own sweep where it has
+     * one (the CUDA renderer), else the CPU sweep.
+     */
+    public static Device of(MpiRenderer renderer) { return around(renderer, false); }
+
+    private static Device around(MpiRenderer r, boolean owns) {
+        return new Device(r instanceof PlaneSweeper s ? s : PlaneSweep.cpu(), r, owns);
+    }
+
+    public PlaneSweeper sweeper() { return sweeper; }
+
+    public MpiRenderer renderer() { return renderer; }
+
+    /** The network backend for this device: DJL (libtorch, CPU) today. */
+    public NetworkBackend networks(MpiNet3d mpiNet, MaskNet3d maskNet, NDManager manager) {
+        return new DjlNetworks(mpiNet, maskNet, manager);
+    }
+
+    /** E.g. {@code sweep cuda(NVIDIA H100), render cuda(NVIDIA H100)}. */
+    public String describe() { return "sweep " + sweeper.name() + ", render " + renderer.name(); }
+
+    @Override public void close() {
+        if (ownsRenderer && renderer instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + renderer.name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
