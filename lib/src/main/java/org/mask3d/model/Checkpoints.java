@@ -59,6 +59,14 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Loads a training run's own checkpoint folder (networks by their names in the folder) and returns its metadata
+     * (step, optimiser state path, …): what {@code --resume} reads.
+     */
+    public static com.google.gson.JsonObject loadRun(Path dir, Map<String, ? extends UNet3d> netsByName) {
+        return ModelCheckpoint.load(dir, new LinkedHashMap<>(netsByName));
+    }
+
     /** Loads one network. */
     public static void load(Path from, String what, Net which, UNet3d net) { load(from, what, Map.of(which, net)); }
 

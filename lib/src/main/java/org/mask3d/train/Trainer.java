@@ -12,6 +12,7 @@ import com.google.gson.JsonObject;
 import org.mask3d.InputException;
 import org.mask3d.io.AtomicFiles;
 import org.mask3d.io.Images;
+import org.mask3d.model.Checkpoints;
 import org.mask3d.model.ModelCheckpoint;
 
 import java.io.IOException;
@@ -128,7 +129,7 @@ public final class Trainer {
                 int nanRun = 0;
                 if (last != null) {
                     JsonObject st = readState(last);
-                    ModelCheckpoint.load(last, stage.networks());
+                    Checkpoints.loadRun(last, stage.networks());
                     // DJL's loadParameters replaces the arrays: the trained network records gradients again
                     for (Parameter p : params) p.getArray().setRequiresGradient(true);
                     adam.load(last.resolve("optimizer.bin"));
