@@ -531,7 +531,7 @@ public final class AuthorsH5Scene implements Scene, AutoCloseable {
     /** The {@code _pb.npy} file. */
     public Path posesPath() { return posesPath; }
     /** The npy rows, one per camera. */
-    public List<Llff.PoseBounds> poses() { return poses; }
+    @Override public List<Llff.PoseBounds> poses() { return poses; }
     @Override public int numCameras() { return numCams; }
     @Override public int numFrames() { return numFrames; }
     @Override public int width() { return width; }
