@@ -14,6 +14,7 @@ import java.awt.image.BufferedImage;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.mask3d.data.SyntheticScene;
+import org.mask3d.eval.SyntheticTruth;
 import org.mask3d.render.MaskVolume;
 import org.mask3d.viz.Plots;
 import tech.tablesaw.api.DoubleColumn;
@@ -45,7 +46,7 @@ class DisplayRenderersTest {
         DisplayData chart = R.render(Plots.line("title", "x", "y"));
         assertPng(chart);
         assertEquals("XYChart 'title' (640x400)", chart.getData(MIMEType.TEXT_PLAIN));
-        DisplayData mpi = R.render(SyntheticScene.standard(64, 36, 4, 8).exactMpi(0));
+        DisplayData mpi = R.render(SyntheticTruth.exactMpi(SyntheticScene.standard(64, 36, 4, 8), 0));
         assertPng(mpi);
         assertTrue(((String) mpi.getData(MIMEType.TEXT_PLAIN)).startsWith("Mpi[32 planes, 64x36"));
         DisplayData mask = R.render(new MaskVolume(new float[40 * 9 * 10], 40, 9, 10));
