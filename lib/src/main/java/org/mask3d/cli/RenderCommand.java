@@ -4,6 +4,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.mask3d.InputException;
 import org.mask3d.data.Scene;
 import org.mask3d.data.Scenes;
+import org.mask3d.data.WithBackgrounds;
 import org.mask3d.eval.NovelViewVideo;
 import org.mask3d.io.AtomicFiles;
 import org.mask3d.io.ConfigFile;
@@ -81,7 +82,7 @@ final class RenderCommand implements Callable<Integer> {
             throw new InputException(outP + " already holds frames: choose another --out or pass --overwrite");
         }
         Scene s = Scenes.open(sceneP);
-        if (bg != null) s = new BackgroundFolder(s, bg);
+        if (bg != null) s = new WithBackgrounds(s, bg);
         MpiRenderer renderer = Renderers.forDevice(dev);
         NovelViewVideo.Options o = new NovelViewVideo.Options(wh[0], wh[1], src, n, max, m);
         System.out.printf("novel-view video of %s: %dx%d, sources %d (reference) and %d, %s, renderer %s%n", s.name(), wh[0], wh[1],
@@ -126,47 +127,6 @@ final class RenderCommand implements Callable<Integer> {
             return new int[]{Integer.parseInt(p[0]), Integer.parseInt(p[1])};
         } catch (RuntimeException e) {
             throw new InputException("--size must be WxH like 640x360, got '" + s + "'");
-        }
-    }
-
-    /** A scene whose backgrounds come from another folder (released bg_dir: images in sorted order = camera index). */
-    static final class BackgroundFolder implements Scene {
-        private final Scene base;
-        private final List<Path> files;
-
-        BackgroundFolder(Scene base, Path dir) {
-            this.base = base;
-            if (!Files.isDirectory(dir)) throw new InputException("background folder not found: " + dir);
-            try (var st = Files.list(dir)) {
-                files = st.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g)")).sorted().toList();
-            } catch (java.io.IOException e) {
-                throw new InputException("cannot list " + dir + ": " + e.getMessage(), e);
-            }
-            if (files.size() != base.numCameras()) {
-                throw new InputException(dir + ": " + files.size() + " background images, the scene has " + base.numCameras() + " cameras");
-            }
-        }
-
-        @Override public String name() { return base.name(); }
-        @Override public int numCameras() { return base.numCameras(); }
-        @Override public int numFrames() { return base.numFrames(); }
-        @Override public int width() { return base.width(); }
-        @Override public int height() { return base.height(); }
-        @Override public List<org.mask3d.geometry.Camera> cameras() { return base.cameras(); }
-        @Override public float[] frame(int cam, int t) { return base.frame(cam, t); }
-        @Override public boolean hasBackgrounds() { return true; }
-        @Override public boolean hasForeground() { return base.hasForeground(); }
-        @Override public float[] foreground(int cam, int t) { return base.foreground(cam, t); }
-        @Override public double[] nears() { return base.nears(); }
-        @Override public double[] fars() { return base.fars(); }
-
-        @Override public float[] background(int cam) {
-            org.mask3d.io.Images.Image img = org.mask3d.io.Images.read(files.get(cam));
-            float[] chw = img.chw();
-            if (img.width() != width() || img.height() != height()) {
-                chw = org.mask3d.io.Images.resizeLanczos(chw, 3, img.height(), img.width(), height(), width());
-            }
-            return chw;
         }
     }
 }

@@ -155,7 +155,7 @@ public final class PackedScene implements Scene, AutoCloseable {
     }
 
     public Path dir() { return dir; }
-    public List<Llff.PoseBounds> poses() { return poses; }
+    @Override public List<Llff.PoseBounds> poses() { return poses; }
     @Override public String name() { return dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(); }
     @Override public int numCameras() { return cams; }
     @Override public int numFrames() { return frames; }

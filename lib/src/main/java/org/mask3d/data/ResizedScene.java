@@ -1,6 +1,7 @@
 package org.mask3d.data;
 
 import org.mask3d.geometry.Camera;
+import org.mask3d.geometry.Llff;
 import org.mask3d.io.Images;
 
 import java.util.List;
@@ -49,4 +50,11 @@ public final class ResizedScene implements Scene {
     @Override public float[] foreground(int cam, int t) { return resize(base.foreground(cam, t), 4); }
     @Override public double[] nears() { return base.nears(); }
     @Override public double[] fars() { return base.fars(); }
+
+    /**
+     * The base scene's rows, unchanged: LLFF rows keep the [H, W, f] of the size they were written for and
+     * {@link Llff.PoseBounds#toCamera(int)} rescales them, so the rows of a resized scene are its source's (as the
+     * released render path, which generates its poses from the file's rows whatever {@code img_wh} is).
+     */
+    @Override public List<Llff.PoseBounds> poses() { return base.poses(); }
 }

@@ -1,8 +1,10 @@
 package org.mask3d.data;
 
 import org.mask3d.geometry.Camera;
+import org.mask3d.geometry.Llff;
 import org.mask3d.geometry.PlaneDepths;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,7 +13,8 @@ import java.util.List;
  * <p>All cameras share one image size; images are [3,H,W] in [0,1]; cameras are OpenCV w2c at that size (see
  * {@link org.mask3d.geometry}). Implementations: {@link VideoFolderScene} (the released folder layout),
  * {@link PackedScene} (mask3d's training format), {@link SyntheticRig} (built-in, with ground truth),
- * {@link AuthorsH5Scene} (the authors' h5 files); {@link Scenes#open} picks by what a path holds.
+ * {@link AuthorsH5Scene} (the authors' h5 files); {@link Scenes#open} picks by what a path holds. Wrappers:
+ * {@link ResizedScene} (another image size), {@link WithBackgrounds} (backgrounds from another folder).
  */
 public interface Scene {
     /** A short name for messages and tables. */
@@ -56,6 +59,23 @@ public interface Scene {
 
     /** Per-camera far depths (LLFF bounds). */
     double[] fars();
+
+    /**
+     * The scene's LLFF {@code poses_bounds} rows, one per camera: c2w in LLFF axes [down, right, backwards], [H, W, f]
+     * and [near, far]. What the novel-view render path is generated from (METHOD.md §4.3).
+     *
+     * <p>Scenes read from an LLFF file return that file's rows as read (their [H, W, f] at the size the file states;
+     * {@link Llff.PoseBounds#toCamera(int)} rescales). The default, for scenes without such a file, is
+     * {@link Llff.PoseBounds#fromCamera} of each camera with its near and far: its {@code toCamera} gives the camera in
+     * the released code's reflected world, so every pose relative to another camera of the rig is the camera's own.
+     */
+    default List<Llff.PoseBounds> poses() {
+        List<Camera> cams = cameras();
+        double[] n = nears(), f = fars();
+        List<Llff.PoseBounds> out = new ArrayList<>();
+        for (int c = 0; c < numCameras(); c++) out.add(Llff.PoseBounds.fromCamera(cams.get(c), n[c], f[c]));
+        return out;
+    }
 
     /** The MPI depth range the mask stage and the video renderer use: {@code [0.9·min, 2·max]} of all bounds. */
     default double[] depthBounds() { return PlaneDepths.sceneBounds(nears(), fars()); }

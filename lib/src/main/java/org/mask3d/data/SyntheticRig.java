@@ -392,10 +392,7 @@ public final class SyntheticRig implements Scene {
      */
     public void write(Path dir, int threads, IntConsumer progress) {
         int nc = cameras.size(), nf = o.frames();
-        List<Llff.PoseBounds> rows = new ArrayList<>();
-        double[] nears = nears(), fars = fars();
-        for (int c = 0; c < nc; c++) rows.add(Llff.PoseBounds.fromCamera(cameras.get(c), nears[c], fars[c]));
-        Llff.write(dir.resolve("poses_bounds.npy"), rows);
+        Llff.write(dir.resolve("poses_bounds.npy"), poses());
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
         try {

@@ -4,7 +4,6 @@ import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.Llff;
 import org.mask3d.geometry.Mat;
 import org.mask3d.geometry.PlaneDepths;
-import org.mask3d.render.Mpi;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +14,17 @@ import java.util.List;
  *
  * <p>World coordinates are camera 0's (OpenCV axes: x right, y down, z forward); camera 0 is the MPI reference.
  * Every card lies exactly on one plane of the scene's MPI ({@link #mpiDepths()}: {@code D} planes linear in
- * disparity between {@link #near()} and {@link #far()}), so {@link #exactMpi(int)} — each card's texture sampled at
- * the reference pixel centres, alpha 1 inside the card — renders the reference view exactly. Ground-truth images of
- * any camera are ray-cast analytically ({@link #render}), independent of any MPI: the rendering of the exact MPI at a
- * novel view differs from it only by resampling and by content the reference camera does not see.
+ * disparity between {@link #near()} and {@link #far()}), so its exact MPI ({@code eval.SyntheticTruth.exactMpi}) —
+ * each card's texture sampled at the reference pixel centres, alpha 1 inside the card — renders the reference view
+ * exactly. Ground-truth images of any camera are ray-cast analytically ({@link #render}), independent of any MPI: the
+ * rendering of the exact MPI at a novel view differs from it only by resampling and by content the reference camera
+ * does not see.
+ *
+ * <p>As a {@link Scene}: frames are {@link #render} of each camera, backgrounds the static cards alone (every card but
+ * the moving one, {@link #background(Camera)}), and every camera's bounds are [{@link #near()}, {@link #far()}]
+ * (the cameras differ only by a sideways shift, so every card is at the same depth in each). There are no mattes.
  */
-public final class SyntheticScene {
+public final class SyntheticScene implements Scene {
 
     /**
      * A textured rectangle on the plane {@code z = depth}.
@@ -32,7 +36,28 @@ public final class SyntheticScene {
      * @param period  texture period in world units
      */
     public record Card(int plane, double x0, double x1, double y0, double y1, double vx, float[] colour, double period) {
-        boolean dynamic() { return vx != 0; }
+        /** Whether the card moves. */
+        public boolean dynamic() { return vx != 0; }
+
+        /** Whether the point (px, py) of the card's plane is on the card at {@code frame}. */
+        public boolean inside(double px, double py, int frame) {
+            double off = vx * frame;
+            return px >= x0 + off && px < x1 + off && py >= y0 && py < y1;
+        }
+
+        /** The card's colour at the point (px, py) of its plane at {@code frame}: a smooth procedural texture in the
+         * card's own coordinates (it moves with the card), RGB in [0,1]. */
+        public float[] texture(double px, double py, int frame) {
+            double u = (px - vx * frame) / period, v = py / period;
+            double s = 0.5 + 0.25 * Math.sin(2 * Math.PI * u) * Math.cos(2 * Math.PI * v)
+                    + 0.15 * Math.sin(2 * Math.PI * (0.5 * u + 0.9 * v) + 1.0);
+            float[] col = new float[3];
+            for (int k = 0; k < 3; k++) {
+                double shade = 0.35 + 0.65 * s + 0.05 * Math.sin(2 * Math.PI * (u + k / 3.0));
+                col[k] = (float) Math.max(0, Math.min(1, colour[k] * shade));
+            }
+            return col;
+        }
     }
 
     private final int width, height, planes, frames;
@@ -98,9 +123,14 @@ public final class SyntheticScene {
         return new SyntheticScene(width, height, planes, frames, near, far, cards, cams);
     }
 
-    public int width() { return width; }
-    public int height() { return height; }
+    @Override public String name() { return "synthetic-cards"; }
+    @Override public int numCameras() { return cameras.size(); }
+    @Override public int numFrames() { return frames; }
+    @Override public int width() { return width; }
+    @Override public int height() { return height; }
+    /** Planes of the exact MPI ({@link #mpiDepths()}). */
     public int planes() { return planes; }
+    /** Video frames; the same as {@link #numFrames()}. */
     public int frames() { return frames; }
     /** Nearest plane depth. */
     public double near() { return near; }
@@ -110,20 +140,38 @@ public final class SyntheticScene {
     public double[] mpiDepths() { return depths.clone(); }
     public List<Card> cards() { return cards; }
     /** The rig's cameras; index 0 is the MPI reference. */
-    public List<Camera> cameras() { return cameras; }
+    @Override public List<Camera> cameras() { return cameras; }
+    /** {@link #near()} for every camera. */
+    @Override public double[] nears() { return filled(near); }
+    /** {@link #far()} for every camera. */
+    @Override public double[] fars() { return filled(far); }
 
-    /** The rig as LLFF {@code poses_bounds} rows, bounds = [near, far]. */
-    public List<Llff.PoseBounds> posesBounds() {
-        List<Llff.PoseBounds> out = new ArrayList<>();
-        for (Camera c : cameras) out.add(Llff.PoseBounds.fromCamera(c, near, far));
+    private double[] filled(double v) {
+        double[] out = new double[cameras.size()];
+        java.util.Arrays.fill(out, v);
         return out;
     }
+
+    /** The rig as LLFF {@code poses_bounds} rows, bounds = [near, far]: {@link #poses()}. */
+    public List<Llff.PoseBounds> posesBounds() { return poses(); }
 
     /** Ground truth: the scene at {@code frame} seen by {@code cam}, ray-cast at pixel centres. [3,H,W]. */
     public float[] render(Camera cam, int frame) { return raycast(cam, frame, true); }
 
     /** The static background (every card but the moving one) seen by {@code cam}. [3,H,W]. */
     public float[] background(Camera cam) { return raycast(cam, 0, false); }
+
+    /** Frame {@code t} of camera {@code cam}: {@link #render} of that camera. [3,H,W]. */
+    @Override public float[] frame(int cam, int t) {
+        if (t < 0 || t >= frames) throw new IndexOutOfBoundsException("frame " + t + " of " + frames);
+        return render(cameras.get(cam), t);
+    }
+
+    /** The static cards have a background image in every camera. */
+    @Override public boolean hasBackgrounds() { return true; }
+
+    /** Camera {@code cam}'s background: {@link #background(Camera)}. [3,H,W]. */
+    @Override public float[] background(int cam) { return background(cameras.get(cam)); }
 
     private float[] raycast(Camera cam, int frame, boolean withDynamic) {
         int h = cam.height(), w = cam.width();
@@ -145,8 +193,8 @@ public final class SyntheticScene {
                     double t = (z - oz) / dz;
                     if (!(t > 0)) continue;
                     double px = ox + t * dx, py = oy + t * dy;
-                    if (inside(c, px, py, frame)) {
-                        float[] col = texture(c, px, py, frame);
+                    if (c.inside(px, py, frame)) {
+                        float[] col = c.texture(px, py, frame);
                         for (int k = 0; k < 3; k++) out[k * h * w + y * w + x] = col[k];
                         break;
                     }
@@ -154,69 +202,5 @@ public final class SyntheticScene {
             }
         }
         return out;
-    }
-
-    private static boolean inside(Card c, double px, double py, int frame) {
-        double off = c.vx() * frame;
-        return px >= c.x0() + off && px < c.x1() + off && py >= c.y0() && py < c.y1();
-    }
-
-    /** Smooth procedural texture in the card's own coordinates (it moves with the card). */
-    private static float[] texture(Card c, double px, double py, int frame) {
-        double u = (px - c.vx() * frame) / c.period(), v = py / c.period();
-        double s = 0.5 + 0.25 * Math.sin(2 * Math.PI * u) * Math.cos(2 * Math.PI * v)
-                + 0.15 * Math.sin(2 * Math.PI * (0.5 * u + 0.9 * v) + 1.0);
-        float[] col = new float[3];
-        for (int k = 0; k < 3; k++) {
-            double shade = 0.35 + 0.65 * s + 0.05 * Math.sin(2 * Math.PI * (u + k / 3.0));
-            col[k] = (float) Math.max(0, Math.min(1, c.colour()[k] * shade));
-        }
-        return col;
-    }
-
-    /**
-     * The exact MPI of the scene at {@code frame} on camera 0: each card's texture at the reference pixel centres of
-     * its plane with alpha 1 inside the card, RGBA 0 elsewhere.
-     */
-    public Mpi exactMpi(int frame) { return mpi(frame, true); }
-
-    /** The exact MPI of the static background (the moving card left out). */
-    public Mpi backgroundMpi() { return mpi(0, false); }
-
-    private Mpi mpi(int frame, boolean withDynamic) {
-        Camera ref = cameras.get(0);
-        int hw = width * height;
-        float[] rgba = new float[planes * hw * 4];
-        double fx = ref.fx(), fy = ref.fy(), cx = ref.cx(), cy = ref.cy();
-        for (Card c : cards) {
-            if (c.dynamic() && !withDynamic) continue;
-            double z = depths[c.plane()];
-            int base = c.plane() * hw * 4;
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    double px = z * (x + 0.5 - cx) / fx, py = z * (y + 0.5 - cy) / fy;
-                    if (!inside(c, px, py, frame)) continue;
-                    float[] col = texture(c, px, py, frame);
-                    int o = base + (y * width + x) * 4;
-                    rgba[o] = col[0];
-                    rgba[o + 1] = col[1];
-                    rgba[o + 2] = col[2];
-                    rgba[o + 3] = 1f;
-                }
-            }
-        }
-        return new Mpi(rgba, planes, height, width, depths, ref);
-    }
-
-    /** Per-voxel mask of the dynamic content at {@code frame}: 1 where the moving card is, else 0. [D,H,W]. */
-    public float[] exactMask(int frame) {
-        Mpi dyn = exactMpi(frame), bg = backgroundMpi();
-        float[] m = new float[planes * width * height];
-        float[] a = dyn.rgba(), b = bg.rgba();
-        for (int i = 0; i < m.length; i++) {
-            boolean differs = a[i * 4 + 3] != b[i * 4 + 3] || a[i * 4] != b[i * 4];
-            m[i] = differs ? 1f : 0f;
-        }
-        return m;
     }
 }

@@ -179,7 +179,7 @@ public final class VideoFolderScene implements Scene {
     @Override public int width() { return width; }
     @Override public int height() { return height; }
     @Override public List<Camera> cameras() { return cameras; }
-    public List<Llff.PoseBounds> poses() { return poses; }
+    @Override public List<Llff.PoseBounds> poses() { return poses; }
     /** Camera folder names, in camera order. */
     public List<String> cameraNames() { return camNames; }
     /** The file of frame {@code t} of camera {@code cam}. */

@@ -3,11 +3,8 @@ package org.mask3d.eval;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.mask3d.InputException;
-import org.mask3d.data.AuthorsH5Scene;
-import org.mask3d.data.PackedScene;
 import org.mask3d.data.ResizedScene;
 import org.mask3d.data.Scene;
-import org.mask3d.data.VideoFolderScene;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.Llff;
 import org.mask3d.geometry.PlaneDepths;
@@ -23,7 +20,6 @@ import org.mask3d.render.MpiRenderer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -69,16 +65,6 @@ public final class NovelViewVideo {
     /** What was written: the frames folder, the number of views and the mean seconds per view. */
     public record Result(Path framesDir, int views, double secondsPerView, List<Camera> path) {}
 
-    /** The LLFF rows of a scene: its own where it has them, else made from its cameras. */
-    static List<Llff.PoseBounds> rows(Scene s) {
-        if (s instanceof VideoFolderScene v) return v.poses();
-        if (s instanceof PackedScene p) return p.poses();
-        if (s instanceof AuthorsH5Scene h) return h.poses();
-        List<Llff.PoseBounds> out = new ArrayList<>();
-        for (int c = 0; c < s.numCameras(); c++) out.add(Llff.PoseBounds.fromCamera(s.cameras().get(c), s.nears()[c], s.fars()[c]));
-        return out;
-    }
-
     /** {@link #render(Scene, MaskPipeline, Options, Path, IntConsumer)} with these networks on the renderer's device. */
     public static Result render(Scene base, MpiNet3d mpiNet, MaskNet3d maskNet, MpiRenderer renderer, Options o, Path outDir,
                                 IntConsumer progress) {
@@ -104,7 +90,7 @@ public final class NovelViewVideo {
         Scene scene = ResizedScene.of(base, o.width(), o.height());
         int ref = o.sources()[0];
         Camera c0 = scene.cameras().get(ref);
-        List<Llff.PoseBounds> rows = rows(base);
+        List<Llff.PoseBounds> rows = base.poses();
         List<Camera> path = RenderPath.cameras(RenderPath.generate(rows, RenderPath.ALL, o.perComponent()), rows.get(ref), c0);
         int views = o.maxViews() > 0 ? Math.min(o.maxViews(), path.size()) : path.size();
         int h = scene.height(), w = scene.width();

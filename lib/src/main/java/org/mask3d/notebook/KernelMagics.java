@@ -30,7 +30,7 @@ import java.util.List;
  */
 final class KernelMagics {
     interface Host {
-        Evaluator evaluator() throws CellException;
+        CellEvaluator evaluator() throws CellException;
         Object runCell(String cell) throws Exception;
     }
 

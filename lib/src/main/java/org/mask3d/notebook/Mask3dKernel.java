@@ -29,7 +29,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class Mask3dKernel extends BaseKernel {
     private static volatile Mask3dKernel instance;
-    private final CompletableFuture<Evaluator> evaluator;
+    private final CompletableFuture<CellEvaluator> evaluator;
     private final Magics magics = new Magics();
     private final LanguageInfo languageInfo;
 
@@ -41,9 +41,9 @@ public final class Mask3dKernel extends BaseKernel {
                 .pygments("java")
                 .codemirror("java")
                 .build();
-        Renderers.registerAll(getRenderer());
+        DisplayRenderers.registerAll(getRenderer());
         new KernelMagics(new KernelMagics.Host() {
-            @Override public Evaluator evaluator() throws CellException { return Mask3dKernel.this.evaluator(); }
+            @Override public CellEvaluator evaluator() throws CellException { return Mask3dKernel.this.evaluator(); }
             @Override public Object runCell(String cell) throws Exception { return Mask3dKernel.this.runCell(cell); }
         }).registerAll(magics);
         instance = this;
@@ -57,8 +57,8 @@ public final class Mask3dKernel extends BaseKernel {
         return k;
     }
 
-    private static Evaluator startShell(Path initScript) {
-        Evaluator ev = new Evaluator();
+    private static CellEvaluator startShell(Path initScript) {
+        CellEvaluator ev = new CellEvaluator();
         try {
             ev.eval("import static org.mask3d.notebook.Display.*;");
             if (initScript != null) ev.eval(Files.readString(initScript));
@@ -68,7 +68,7 @@ public final class Mask3dKernel extends BaseKernel {
         return ev;
     }
 
-    Evaluator evaluator() throws CellException {
+    CellEvaluator evaluator() throws CellException {
         try {
             return evaluator.get();
         } catch (InterruptedException e) {
@@ -92,15 +92,15 @@ public final class Mask3dKernel extends BaseKernel {
     public DisplayData eval(String cell) throws Exception {
         evaluator().beginCell();
         Object value = runCell(cell);
-        if (value == Evaluator.NO_VALUE) return null;
+        if (value == CellEvaluator.NO_VALUE) return null;
         if (value instanceof DisplayData d) return d;
         if (value == null) return new DisplayData("null");
         return getRenderer().render(value);
     }
 
-    /** Runs a cell (code and magics) and returns its value ({@link Evaluator#NO_VALUE} if none). */
+    /** Runs a cell (code and magics) and returns its value ({@link CellEvaluator#NO_VALUE} if none). */
     Object runCell(String cell) throws Exception {
-        Evaluator ev = evaluator();
+        CellEvaluator ev = evaluator();
         CellParser.Cell parsed;
         try {
             parsed = CellParser.parse(cell);
@@ -110,9 +110,9 @@ public final class Mask3dKernel extends BaseKernel {
         if (parsed.isCellMagic()) {
             CellParser.CellMagic m = parsed.cellMagic();
             applyMagic(() -> magics.applyCellMagic(m.name(), m.args(), m.body()), "%%" + m.name());
-            return Evaluator.NO_VALUE;
+            return CellEvaluator.NO_VALUE;
         }
-        Object value = Evaluator.NO_VALUE;
+        Object value = CellEvaluator.NO_VALUE;
         for (CellParser.Part part : parsed.parts()) {
             if (ev.wasInterrupted()) throw CellException.of("InterruptedException", "the cell was interrupted",
                     List.of("Interrupted: the cell was stopped by the user (the kernel keeps its state)"));
@@ -120,7 +120,7 @@ public final class Mask3dKernel extends BaseKernel {
                 value = ev.eval(code.source(), cell, code.offset());
             } else if (part instanceof CellParser.LineMagic m) {
                 applyMagic(() -> magics.applyLineMagic(m.name(), m.args()), "%" + m.name());
-                value = Evaluator.NO_VALUE;
+                value = CellEvaluator.NO_VALUE;
             }
         }
         return value;
@@ -151,7 +151,7 @@ public final class Mask3dKernel extends BaseKernel {
 
     @Override
     public ReplacementOptions complete(String code, int at) throws Exception {
-        Evaluator.Completions c = evaluator().complete(code, at);
+        CellEvaluator.Completions c = evaluator().complete(code, at);
         return c.options().isEmpty() ? null : new ReplacementOptions(c.options(), c.start(), c.end());
     }
 

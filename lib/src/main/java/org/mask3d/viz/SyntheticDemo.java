@@ -93,7 +93,7 @@ public final class SyntheticDemo {
         List<double[]> path = RenderPath.generate(pbs);
         List<Camera> views = RenderPath.cameras(path, pbs.get(0), scene.cameras().get(0));
         Path planes = out.resolve("mpi_planes.png");
-        Images.writePng(planes, Volumes.planeGrid(scene.exactMpi(0), 4, true));
+        Images.writePng(planes, Volumes.planeGrid(org.mask3d.eval.SyntheticTruth.exactMpi(scene, 0), 4, true));
         files.add(planes);
         Path top = out.resolve("cameras_top_view.png");
         Plots.savePng(topView(scene, views), top);
@@ -110,7 +110,7 @@ public final class SyntheticDemo {
         long renderNs = 0;
         for (int i = 0; i < n; i++) {
             int frame = i % o.frames();
-            if (mpis[frame] == null) mpis[frame] = scene.exactMpi(frame);
+            if (mpis[frame] == null) mpis[frame] = org.mask3d.eval.SyntheticTruth.exactMpi(scene, frame);
             long r0 = System.nanoTime();
             Rendering r = renderer.render(mpis[frame], views.get(i));
             renderNs += System.nanoTime() - r0;

@@ -2,46 +2,40 @@ package org.mask3d.data;
 
 import org.junit.jupiter.api.Test;
 import org.mask3d.geometry.Camera;
-import org.mask3d.render.CpuRenderer;
-import org.mask3d.render.Rendering;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** {@link SyntheticScene} as a {@link Scene}; its exact MPI is tested in {@code eval.SyntheticTruthTest}. */
 class SyntheticSceneTest {
-    static double psnr(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
-        return -10 * Math.log10(s / a.length);
-    }
-
-    @Test void exactMpiRendersTheReferenceViewExactly() {
-        SyntheticScene s = SyntheticScene.standard(48, 32, 3, 5);
-        for (int f : new int[]{0, 4}) {
-            Rendering r = new CpuRenderer().render(s.exactMpi(f), s.cameras().get(0));
-            float[] gt = s.render(s.cameras().get(0), f);
-            assertArrayEquals(gt, r.rgb(), 1e-6f);
-            for (float a : r.alpha()) assertEquals(1f, a, 1e-6);   // the far wall is opaque everywhere
-        }
-    }
-
-    @Test void novelViewsAreCloseToGroundTruthAndTheCardMoves() {
-        SyntheticScene s = SyntheticScene.standard(64, 48, 3, 5);
+    @Test void isASceneWhoseFramesAndBackgroundsAreTheRayCastTruth() {
+        SyntheticScene s = SyntheticScene.standard(40, 24, 3, 5);
+        Scene scene = s;
+        assertEquals(3, scene.numCameras());
+        assertEquals(5, scene.numFrames());
+        assertEquals(s.frames(), scene.numFrames());
+        assertEquals(40, scene.width());
+        assertEquals(24, scene.height());
+        assertTrue(scene.hasBackgrounds());
+        assertFalse(scene.hasForeground());
         Camera c2 = s.cameras().get(2);
-        Rendering r = new CpuRenderer().render(s.exactMpi(2), c2);
-        double p = psnr(s.render(c2, 2), r.rgb());
-        assertTrue(p > 20 && p < 200, "novel view PSNR " + p);
-        assertFalse(java.util.Arrays.equals(s.render(c2, 0), s.render(c2, 4)), "the moving card moves");
-        assertFalse(java.util.Arrays.equals(s.render(c2, 0), s.background(c2)), "the background lacks the moving card");
-        float[] m = s.exactMask(2);
-        double sum = 0;
-        for (float v : m) sum += v;
-        assertTrue(sum > 10, "the mask marks the moving card's voxels");
+        assertArrayEquals(s.render(c2, 3), scene.frame(2, 3));
+        assertArrayEquals(s.background(c2), scene.background(2));
+        assertFalse(java.util.Arrays.equals(scene.frame(2, 0), scene.frame(2, 4)), "the moving card moves");
+        assertFalse(java.util.Arrays.equals(scene.frame(2, 0), scene.background(2)), "the background lacks the moving card");
+        assertArrayEquals(new double[]{2, 2, 2}, scene.nears());
+        assertArrayEquals(new double[]{20, 20, 20}, scene.fars());
+        assertThrows(IndexOutOfBoundsException.class, () -> scene.frame(0, 5));
+        assertThrows(IndexOutOfBoundsException.class, () -> scene.frame(3, 0));
     }
 
     @Test void posesBoundsRoundTrip() {
         SyntheticScene s = SyntheticScene.standard(32, 24, 4, 1);
         var pbs = s.posesBounds();
+        assertEquals(s.poses().size(), pbs.size());
         for (int i = 0; i < 4; i++) {
+            assertArrayEquals(s.poses().get(i).toRow(), pbs.get(i).toRow(), 0.0);
+            assertEquals(2.0, pbs.get(i).near());
+            assertEquals(20.0, pbs.get(i).far());
             // LLFF's world flip cancels in relative poses
             assertArrayEquals(s.cameras().get(i).relativeTo(s.cameras().get(0)),
                     pbs.get(i).toCamera().relativeTo(pbs.get(0).toCamera()), 1e-12);

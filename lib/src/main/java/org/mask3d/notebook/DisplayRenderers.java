@@ -40,7 +40,7 @@ import tech.tablesaw.columns.Column;
  *   <tr><td>Tablesaw {@link Table}</td><td>text/html table (first {@value #MAX_ROWS} rows)</td></tr>
  * </table>
  */
-public final class Renderers {
+public final class DisplayRenderers {
     public static final int MIN_IMAGE_SIDE = 8;
     public static final int MAX_TILES = 16;
     public static final int MAX_ROWS = 50;
@@ -48,7 +48,7 @@ public final class Renderers {
     private static final MIMEType TEXT = MIMEType.TEXT_PLAIN;
     private static final MIMEType HTML = MIMEType.TEXT_HTML;
 
-    private Renderers() {}
+    private DisplayRenderers() {}
 
     /** Registers every renderer of the library with {@code renderer}. */
     public static void registerAll(Renderer renderer) {
@@ -71,7 +71,7 @@ public final class Renderers {
             ctx.renderIfRequested(PNG, () -> png(maskGrid(mask)));
             ctx.renderIfRequested(TEXT, mask::toString);
         });
-        renderer.createRegistration(NDArray.class).preferring(PNG, TEXT).register(Renderers::renderNd);
+        renderer.createRegistration(NDArray.class).preferring(PNG, TEXT).register(DisplayRenderers::renderNd);
         renderer.createRegistration(Table.class).preferring(HTML, TEXT).register((table, ctx) -> {
             ctx.renderIfRequested(HTML, () -> html(table));
             ctx.renderIfRequested(TEXT, () -> table.rowCount() <= MAX_ROWS ? table.printAll() : table.print(MAX_ROWS));

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** JShell evaluation as the kernel does it, without Jupyter. One shell for the class: JShell starts in about a second. */
-class EvaluatorTest {
-    static Evaluator ev;
+class CellEvaluatorTest {
+    static CellEvaluator ev;
 
     @BeforeAll
-    static void start() { ev = new Evaluator(); }
+    static void start() { ev = new CellEvaluator(); }
 
     @AfterAll
     static void stop() { ev.close(); }
@@ -30,8 +30,8 @@ class EvaluatorTest {
 
     @Test
     void statementsHaveNoValue() throws Exception {
-        assertSame(Evaluator.NO_VALUE, ev.eval("int y = 5;"));
-        assertSame(Evaluator.NO_VALUE, ev.eval("System.out.print(\"\");"));
+        assertSame(CellEvaluator.NO_VALUE, ev.eval("int y = 5;"));
+        assertSame(CellEvaluator.NO_VALUE, ev.eval("System.out.print(\"\");"));
     }
 
     @Test
@@ -61,7 +61,7 @@ class EvaluatorTest {
 
     @Test
     void completionAndIsComplete() {
-        Evaluator.Completions c = ev.complete("int q = 1;\nMath.ma", "int q = 1;\nMath.ma".length());
+        CellEvaluator.Completions c = ev.complete("int q = 1;\nMath.ma", "int q = 1;\nMath.ma".length());
         assertTrue(c.options().contains("max("), c.toString());
         assertEquals("int q = 1;\nMath.".length(), c.start());
         assertEquals("incomplete", ev.isComplete("for (int i = 0; i < 3; i++) {"));

@@ -28,7 +28,7 @@ import jdk.jshell.UnresolvedReferenceException;
  * <p>The engine is local ({@link LocalControl}): snippets run in this JVM, whose class path (the library and its
  * dependencies) the compiler sees as well.
  */
-public final class Evaluator implements AutoCloseable {
+public final class CellEvaluator implements AutoCloseable {
     /** The value of a cell that ends in a statement or declaration (nothing to show). */
     public static final Object NO_VALUE = new Object() {
         @Override public String toString() { return "<no value>"; }
@@ -41,7 +41,7 @@ public final class Evaluator implements AutoCloseable {
     private final Map<String, Integer> snippetLines = new HashMap<>();
     private final Set<String> classpath = new LinkedHashSet<>();
 
-    public Evaluator() {
+    public CellEvaluator() {
         LocalControl[] created = new LocalControl[1];
         String cp = System.getProperty("java.class.path", "");
         shell = JShell.builder()

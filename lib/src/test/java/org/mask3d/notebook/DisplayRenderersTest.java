@@ -14,17 +14,18 @@ import java.awt.image.BufferedImage;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.mask3d.data.SyntheticScene;
+import org.mask3d.eval.SyntheticTruth;
 import org.mask3d.render.MaskVolume;
 import org.mask3d.viz.Plots;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-class RenderersTest {
+class DisplayRenderersTest {
     static final Renderer R = new Renderer();
 
     static {
-        Renderers.registerAll(R);
+        DisplayRenderers.registerAll(R);
     }
 
     static void assertPng(DisplayData d) {
@@ -45,13 +46,13 @@ class RenderersTest {
         DisplayData chart = R.render(Plots.line("title", "x", "y"));
         assertPng(chart);
         assertEquals("XYChart 'title' (640x400)", chart.getData(MIMEType.TEXT_PLAIN));
-        DisplayData mpi = R.render(SyntheticScene.standard(64, 36, 4, 8).exactMpi(0));
+        DisplayData mpi = R.render(SyntheticTruth.exactMpi(SyntheticScene.standard(64, 36, 4, 8), 0));
         assertPng(mpi);
         assertTrue(((String) mpi.getData(MIMEType.TEXT_PLAIN)).startsWith("Mpi[32 planes, 64x36"));
         DisplayData mask = R.render(new MaskVolume(new float[40 * 9 * 10], 40, 9, 10));
         assertPng(mask);
         assertEquals("MaskVolume[40 planes, 9x10, mean 0.000]", mask.getData(MIMEType.TEXT_PLAIN));
-        assertEquals(16, Renderers.evenly(java.util.stream.IntStream.range(0, 40).boxed().toList(), 16).size());
+        assertEquals(16, DisplayRenderers.evenly(java.util.stream.IntStream.range(0, 40).boxed().toList(), 16).size());
     }
 
     @Test
@@ -61,14 +62,14 @@ class RenderersTest {
                 NDArray a = m.ones(s);
                 DisplayData d = R.render(a);
                 assertPng(d);
-                BufferedImage img = Renderers.toImage(a);
+                BufferedImage img = DisplayRenderers.toImage(a);
                 assertEquals(20, img.getWidth());
                 assertEquals(16, img.getHeight());
             }
             DisplayData small = R.render(m.ones(new Shape(2, 2)));
             assertFalse(small.hasDataForType(MIMEType.IMAGE_PNG));
             assertTrue(small.hasDataForType(MIMEType.TEXT_PLAIN));
-            assertFalse(Renderers.isImageShaped(new Shape(4, 16, 16)));
+            assertFalse(DisplayRenderers.isImageShaped(new Shape(4, 16, 16)));
         }
     }
 
@@ -80,11 +81,11 @@ class RenderersTest {
         assertTrue(html.startsWith("<table><caption>runs</caption><thead><tr><th>psnr</th><th>name</th></tr>"), html);
         assertTrue(html.contains("<td>a&lt;b</td>"), html);
         assertTrue(html.contains("<td style=\"text-align:right\">31.25</td>"), html);
-        assertEquals("18.79", Renderers.number(18.790468221800445 - 4.6e-7));
-        assertEquals("0.00058932", Renderers.number(0.0005893179527639033));
-        assertEquals("1.2346e-05", Renderers.number(1.23456e-5));
-        assertEquals("0", Renderers.number(0.0));
-        assertEquals("NaN", Renderers.number(Double.NaN));
+        assertEquals("18.79", DisplayRenderers.number(18.790468221800445 - 4.6e-7));
+        assertEquals("0.00058932", DisplayRenderers.number(0.0005893179527639033));
+        assertEquals("1.2346e-05", DisplayRenderers.number(1.23456e-5));
+        assertEquals("0", DisplayRenderers.number(0.0));
+        assertEquals("NaN", DisplayRenderers.number(Double.NaN));
         assertTrue(((String) d.getData(MIMEType.TEXT_PLAIN)).contains("psnr"));
     }
 }
