@@ -13,8 +13,9 @@ import java.util.List;
  * <p>All cameras share one image size; images are [3,H,W] in [0,1]; cameras are OpenCV w2c at that size (see
  * {@link org.mask3d.geometry}). Implementations: {@link VideoFolderScene} (the released folder layout),
  * {@link PackedScene} (mask3d's training format), {@link SyntheticRig} (built-in, with ground truth),
- * {@link AuthorsH5Scene} (the authors' h5 files); {@link Scenes#open} picks by what a path holds. Wrappers:
- * {@link ResizedScene} (another image size), {@link WithBackgrounds} (backgrounds from another folder).
+ * {@link SyntheticScene} (cards on the MPI planes, with an exact MPI), {@link AuthorsH5Scene} (the authors' h5
+ * files); {@link Scenes#open} picks by what a path holds. Wrappers: {@link ResizedScene} (another image size),
+ * {@link WithBackgrounds} (backgrounds from another folder).
  */
 public interface Scene {
     /** A short name for messages and tables. */
