@@ -157,6 +157,12 @@ public final class ConfigFile {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * Where {@code key}'s value came from, for error messages: {@code file:line}, or {@code --set key} for an
+     * override.
+     */
+    public String location(String key) { return where(key); }
+
     private String where(String key) {
         Integer line = lines.get(key);
         return line == null || line < 0 ? "--set " + key : path + ":" + line;
