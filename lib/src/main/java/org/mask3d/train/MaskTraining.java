@@ -14,7 +14,7 @@ import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.model.MaskNet3d;
 import org.mask3d.model.MaskRenderNet;
-import org.mask3d.model.MaskStageLoss;
+import org.mask3d.model.LossType;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
 import org.mask3d.model.UNet3d;
@@ -30,7 +30,7 @@ import java.util.Random;
 /**
  * Stage 2 (the released {@code train_mask}): per sample, a random frame, target and two source cameras of a scene
  * ({@link MaskStageSampler}); the 12-channel sweep (frames and backgrounds of the sources, released sampling) into
- * source 0; {@link MaskRenderNet#forward} with MPINet3d frozen; the {@link MaskStageLoss}; gradients into MaskNet3d
+ * source 0; {@link MaskRenderNet#forward} with MPINet3d frozen; the {@link LossType}; gradients into MaskNet3d
  * only. MPINet3d comes from {@code mpi_model} (official {@code .ckpt}, prefix {@code models.mpi_net.}, or a mask3d
  * checkpoint folder); {@code ckpt_path} may give MaskNet3d's initial weights.
  */
@@ -42,7 +42,7 @@ public final class MaskTraining implements TrainingStage {
     private final MaskNet3d maskNet;
     private final MaskRenderNet net;
     private final MaskStageSampler train, val;
-    private final MaskStageLoss loss;
+    private final LossType loss;
     private final VggBnLoss vgg;
     private final int planes;
 
@@ -54,7 +54,7 @@ public final class MaskTraining implements TrainingStage {
         if (dataset.equalsIgnoreCase(StageSupport.SYNTHETIC)) root = StageSupport.SYNTHETIC;
         else if (!dataset.equals("mvcam")) throw new InputException("dataset_name must be mvcam or synthetic for train-mask, got '" + dataset + "'");
         if (root.isEmpty()) throw new InputException("root_dir is empty: give the training scenes or 'synthetic'");
-        loss = MaskStageLoss.fromKey(c.string("loss_type"));
+        loss = LossType.fromKey(c.string("loss_type"));
         List<Scene> scenes = StageSupport.scenes(c, root, wh[0], wh[1], 0);
         train = new MaskStageSampler(scenes);
         String valDir = c.string("val_dir");
@@ -106,7 +106,7 @@ public final class MaskTraining implements TrainingStage {
         return d;
     }
 
-    private record Result(MaskStageLoss.Result loss, NDArray rgb, NDArray target) {}
+    private record Result(LossType.Result loss, NDArray rgb, NDArray target) {}
 
     private Result forward(NDManager s, MaskSample x, boolean training) {
         Camera ref = x.srcCams()[0];
@@ -123,7 +123,7 @@ public final class MaskTraining implements TrainingStage {
         NDArray rgb = o.rgb().expandDims(0);
         NDArray tgt = s.create(x.tgtRgb(), new Shape(1, 3, h, w));
         NDArray tmask = x.tgtMask() == null ? null : s.create(x.tgtMask(), new Shape(1, h, w));
-        MaskStageLoss.Result r = loss.compute(new MaskStageLoss.Inputs(rgb, tgt, o.mask(), o.fgAlpha().expandDims(0), tmask), vgg);
+        LossType.Result r = loss.compute(new LossType.Inputs(rgb, tgt, o.mask(), o.fgAlpha().expandDims(0), tmask), vgg);
         return new Result(r, rgb, tgt);
     }
 

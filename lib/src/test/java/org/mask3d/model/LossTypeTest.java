@@ -14,16 +14,16 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The mask-stage loss_type table: keys, composition weights, required inputs, gradients. */
-class MaskStageLossTest {
+class LossTypeTest {
     static NDManager m;
     static Vgg19BnFeatures net;
-    static MaskStageLoss.Inputs in;
+    static LossType.Inputs in;
 
     @BeforeAll static void start() {
         m = NDManager.newBaseManager();
         net = Vgg19BnFeatures.fromStateDict(m, RandomVgg.stateDict(m));
         m.getEngine().setRandomSeed(3);
-        in = new MaskStageLoss.Inputs(m.randomUniform(0, 1, new Shape(1, 3, 16, 16)),
+        in = new LossType.Inputs(m.randomUniform(0, 1, new Shape(1, 3, 16, 16)),
                 m.randomUniform(0, 1, new Shape(1, 3, 16, 16)), m.randomUniform(-0.2f, 1, new Shape(1, 1, 4, 16, 16)),
                 m.randomUniform(0, 1, new Shape(1, 16, 16)), m.randomUniform(0, 1, new Shape(1, 16, 16)).gt(0.7)
                 .toType(DataType.FLOAT32, false));
@@ -32,15 +32,15 @@ class MaskStageLossTest {
     @AfterAll static void stop() { m.close(); }
 
     @Test void keysAreTheReleasedOnes() {
-        for (MaskStageLoss l : MaskStageLoss.values()) assertSame(l, MaskStageLoss.fromKey(l.key()));
-        assertEquals(MaskStageLoss.VGG_ONLY, MaskStageLoss.fromKey("vgg_only"));
-        assertEquals(MaskStageLoss.FULL_LOSS, MaskStageLoss.fromKey("full_loss"));
-        var e = assertThrows(InputException.class, () -> MaskStageLoss.fromKey("vgg_onyl"));
+        for (LossType l : LossType.values()) assertSame(l, LossType.fromKey(l.key()));
+        assertEquals(LossType.VGG_ONLY, LossType.fromKey("vgg_only"));
+        assertEquals(LossType.FULL_LOSS, LossType.fromKey("full_loss"));
+        var e = assertThrows(InputException.class, () -> LossType.fromKey("vgg_onyl"));
         assertTrue(e.getMessage().contains("vgg_only, no_mask, full_loss, mse, l1"), e.getMessage());
-        var e2 = assertThrows(InputException.class, () -> MaskStageLoss.fromKey("fgbgl1"));
+        var e2 = assertThrows(InputException.class, () -> LossType.fromKey("fgbgl1"));
         assertTrue(e2.getMessage().contains("never produces"), e2.getMessage());
-        assertTrue(MaskStageLoss.NO_MASK.needsVgg());
-        assertFalse(MaskStageLoss.MSE.needsVgg());
+        assertTrue(LossType.NO_MASK.needsVgg());
+        assertFalse(LossType.MSE.needsVgg());
     }
 
     @Test void compositesAddTheReleasedWeights() {
@@ -49,53 +49,53 @@ class MaskStageLossTest {
         double mask = Losses.maskLoss(in.fgAccAlpha(), in.targetMask()).getFloat();
         double sparse = Losses.sparse(in.maskVolume()).getFloat();
         assertTrue(mask > 0.01 && sparse > 0.01 && v > 0.01);
-        MaskStageLoss.Result full = MaskStageLoss.FULL_LOSS.compute(in, vgg);
+        LossType.Result full = LossType.FULL_LOSS.compute(in, vgg);
         assertEquals(v + 0.25 * mask + 0.10 * sparse, full.total().getFloat(), 1e-5 * v);
         assertEquals(DataType.FLOAT32, full.total().getDataType());
         assertEquals(java.util.List.of("vgg", "mask", "sparse"), java.util.List.copyOf(full.terms().keySet()));
         assertEquals(mask, full.terms().get("mask").getFloat(), 1e-7);
-        assertEquals(v + 0.10 * sparse, MaskStageLoss.NO_MASK.compute(in, vgg).total().getFloat(), 1e-5 * v);
-        assertEquals(v, MaskStageLoss.VGG_ONLY.compute(in, vgg).total().getFloat(), 1e-7 * v);
-        assertEquals(Losses.mse(in.rgb(), in.targetRgb()).getFloat(), MaskStageLoss.MSE.compute(in, null).total().getFloat());
-        assertEquals(Losses.l1(in.rgb(), in.targetRgb()).getFloat(), MaskStageLoss.L1.compute(in, null).total().getFloat());
+        assertEquals(v + 0.10 * sparse, LossType.NO_MASK.compute(in, vgg).total().getFloat(), 1e-5 * v);
+        assertEquals(v, LossType.VGG_ONLY.compute(in, vgg).total().getFloat(), 1e-7 * v);
+        assertEquals(Losses.mse(in.rgb(), in.targetRgb()).getFloat(), LossType.MSE.compute(in, null).total().getFloat());
+        assertEquals(Losses.l1(in.rgb(), in.targetRgb()).getFloat(), LossType.L1.compute(in, null).total().getFloat());
     }
 
     @Test void l1AblationVariantsSwapOnlyTheVggTerm() {
         double l1 = Losses.l1(in.rgb(), in.targetRgb()).getFloat();
         double mask = Losses.maskLoss(in.fgAccAlpha(), in.targetMask()).getFloat();
         double sparse = Losses.sparse(in.maskVolume()).getFloat();
-        MaskStageLoss.Result full = MaskStageLoss.L1_FULL_LOSS.compute(in, null);
+        LossType.Result full = LossType.L1_FULL_LOSS.compute(in, null);
         assertEquals(l1 + 0.25 * mask + 0.10 * sparse, full.total().getFloat(), 1e-6);
         assertEquals(java.util.List.of("l1", "mask", "sparse"), java.util.List.copyOf(full.terms().keySet()));
-        assertEquals(l1 + 0.10 * sparse, MaskStageLoss.L1_NO_MASK.compute(in, null).total().getFloat(), 1e-6);
-        assertSame(MaskStageLoss.L1_NO_MASK, MaskStageLoss.fromKey("l1_no_mask"));
-        assertSame(MaskStageLoss.L1_FULL_LOSS, MaskStageLoss.fromKey("l1_full_loss"));
-        assertSame(MaskStageLoss.L1, MaskStageLoss.VGG_ONLY.l1Counterpart());
-        assertSame(MaskStageLoss.L1_NO_MASK, MaskStageLoss.NO_MASK.l1Counterpart());
-        assertSame(MaskStageLoss.L1_FULL_LOSS, MaskStageLoss.FULL_LOSS.l1Counterpart());
-        assertSame(MaskStageLoss.MSE, MaskStageLoss.MSE.l1Counterpart());
-        assertFalse(MaskStageLoss.L1_FULL_LOSS.needsVgg());
-        assertTrue(MaskStageLoss.L1_FULL_LOSS.needsTargetMask() && MaskStageLoss.FULL_LOSS.needsTargetMask());
-        assertFalse(MaskStageLoss.L1_NO_MASK.needsTargetMask());
-        var e = assertThrows(IllegalArgumentException.class, () -> MaskStageLoss.L1_FULL_LOSS.compute(
-                new MaskStageLoss.Inputs(in.rgb(), in.targetRgb(), in.maskVolume(), in.fgAccAlpha(), null), null));
+        assertEquals(l1 + 0.10 * sparse, LossType.L1_NO_MASK.compute(in, null).total().getFloat(), 1e-6);
+        assertSame(LossType.L1_NO_MASK, LossType.fromKey("l1_no_mask"));
+        assertSame(LossType.L1_FULL_LOSS, LossType.fromKey("l1_full_loss"));
+        assertSame(LossType.L1, LossType.VGG_ONLY.l1Counterpart());
+        assertSame(LossType.L1_NO_MASK, LossType.NO_MASK.l1Counterpart());
+        assertSame(LossType.L1_FULL_LOSS, LossType.FULL_LOSS.l1Counterpart());
+        assertSame(LossType.MSE, LossType.MSE.l1Counterpart());
+        assertFalse(LossType.L1_FULL_LOSS.needsVgg());
+        assertTrue(LossType.L1_FULL_LOSS.needsTargetMask() && LossType.FULL_LOSS.needsTargetMask());
+        assertFalse(LossType.L1_NO_MASK.needsTargetMask());
+        var e = assertThrows(IllegalArgumentException.class, () -> LossType.L1_FULL_LOSS.compute(
+                new LossType.Inputs(in.rgb(), in.targetRgb(), in.maskVolume(), in.fgAccAlpha(), null), null));
         assertTrue(e.getMessage().contains("targetMask"), e.getMessage());
     }
 
     @Test void missingVggOrInputsAreNamed() {
-        for (MaskStageLoss l : new MaskStageLoss[]{MaskStageLoss.VGG_ONLY, MaskStageLoss.NO_MASK, MaskStageLoss.FULL_LOSS}) {
+        for (LossType l : new LossType[]{LossType.VGG_ONLY, LossType.NO_MASK, LossType.FULL_LOSS}) {
             var e = assertThrows(InputException.class, () -> l.compute(in, null));
             assertEquals(Vgg19BnFeatures.MISSING_WEIGHTS, e.getMessage());
         }
         VggBnLoss vgg = new VggBnLoss(net);
-        var e = assertThrows(IllegalArgumentException.class, () -> MaskStageLoss.FULL_LOSS.compute(
-                new MaskStageLoss.Inputs(in.rgb(), in.targetRgb(), in.maskVolume(), null, in.targetMask()), vgg));
+        var e = assertThrows(IllegalArgumentException.class, () -> LossType.FULL_LOSS.compute(
+                new LossType.Inputs(in.rgb(), in.targetRgb(), in.maskVolume(), null, in.targetMask()), vgg));
         assertTrue(e.getMessage().contains("fgAccAlpha"), e.getMessage());
-        var e2 = assertThrows(IllegalArgumentException.class, () -> MaskStageLoss.NO_MASK.compute(
-                new MaskStageLoss.Inputs(in.rgb(), in.targetRgb(), null, null, null), vgg));
+        var e2 = assertThrows(IllegalArgumentException.class, () -> LossType.NO_MASK.compute(
+                new LossType.Inputs(in.rgb(), in.targetRgb(), null, null, null), vgg));
         assertTrue(e2.getMessage().contains("maskVolume"), e2.getMessage());
         // what a loss does not use may be absent
-        assertDoesNotThrow(() -> MaskStageLoss.VGG_ONLY.compute(new MaskStageLoss.Inputs(in.rgb(), in.targetRgb(),
+        assertDoesNotThrow(() -> LossType.VGG_ONLY.compute(new LossType.Inputs(in.rgb(), in.targetRgb(),
                 null, null, null), vgg));
     }
 
@@ -112,14 +112,14 @@ class MaskStageLossTest {
             for (int i = 0; i < alpha.length; i++) alpha[i] = 0.05 + 0.9 * r.nextDouble();
             NDArray volA = s.create(vol, new Shape(1, 1, 4, 16, 16)), alphaA = s.create(alpha, new Shape(1, 16, 16));
             int[] some = {0, 17, 100, 255, 511, 1023};
-            GradCheck.check(s, vol, new Shape(1, 1, 4, 16, 16), v -> MaskStageLoss.FULL_LOSS.compute(
-                    new MaskStageLoss.Inputs(rgb, tgt, v, alphaA, mask), vgg).total(), some, 1e-6, 1e-8);
-            GradCheck.check(s, alpha, new Shape(1, 16, 16), a -> MaskStageLoss.FULL_LOSS.compute(
-                    new MaskStageLoss.Inputs(rgb, tgt, volA, a, mask), vgg).total(), new int[]{0, 40, 77, 130, 200, 255},
+            GradCheck.check(s, vol, new Shape(1, 1, 4, 16, 16), v -> LossType.FULL_LOSS.compute(
+                    new LossType.Inputs(rgb, tgt, v, alphaA, mask), vgg).total(), some, 1e-6, 1e-8);
+            GradCheck.check(s, alpha, new Shape(1, 16, 16), a -> LossType.FULL_LOSS.compute(
+                    new LossType.Inputs(rgb, tgt, volA, a, mask), vgg).total(), new int[]{0, 40, 77, 130, 200, 255},
                     1e-6, 1e-8);
             // d full / d volume = 0.10 · sign(v) / numel
-            double[] g = GradCheck.autograd(s, vol, new Shape(1, 1, 4, 16, 16), v -> MaskStageLoss.FULL_LOSS.compute(
-                    new MaskStageLoss.Inputs(rgb, tgt, v, alphaA, mask), vgg).total());
+            double[] g = GradCheck.autograd(s, vol, new Shape(1, 1, 4, 16, 16), v -> LossType.FULL_LOSS.compute(
+                    new LossType.Inputs(rgb, tgt, v, alphaA, mask), vgg).total());
             for (int i = 0; i < vol.length; i += 97) assertEquals(0.10 * Math.signum(vol[i]) / vol.length, g[i], 1e-15);
         }
     }
