@@ -26,6 +26,6 @@ public enum MaskStageLoss {
     /** {@link LossType#l1Counterpart()}. */
     public MaskStageLoss l1Counterpart() { return of(type().l1Counterpart()); }
 
-    /** {@link LossType#fromKey(String)}. */
-    public static MaskStageLoss fromKey(String key) { return of(LossType.fromKey(key)); }
+    /** {@link LossType#forStage} of stage 2. */
+    public static MaskStageLoss fromKey(String key) { return of(LossType.forStage(key, LossType.Stage.MASK)); }
 }

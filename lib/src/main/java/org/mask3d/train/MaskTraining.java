@@ -82,17 +82,7 @@ public final class MaskTraining implements TrainingStage {
     @Override public UNet3d trainable() { return maskNet; }
     @Override public int dataSize() { return train.scenes().size(); }
 
-    @Override public List<String> terms() {
-        return switch (loss) {
-            case VGG_ONLY -> List.of("vgg");
-            case NO_MASK -> List.of("vgg", "sparse");
-            case FULL_LOSS -> List.of("vgg", "mask", "sparse");
-            case MSE -> List.of("mse");
-            case L1 -> List.of("l1");
-            case L1_NO_MASK -> List.of("l1", "sparse");
-            case L1_FULL_LOSS -> List.of("l1", "mask", "sparse");
-        };
-    }
+    @Override public List<String> terms() { return loss.terms(); }
 
     @Override public Map<String, Object> dataDescription() {
         Map<String, Object> d = new LinkedHashMap<>();

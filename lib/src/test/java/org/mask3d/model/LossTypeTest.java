@@ -13,7 +13,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The mask-stage loss_type table: keys, composition weights, required inputs, gradients. */
+/** The loss_type table of both stages: keys, which stage accepts each, composition weights, required inputs, gradients. */
 class LossTypeTest {
     static NDManager m;
     static Vgg19BnFeatures net;
@@ -41,6 +41,33 @@ class LossTypeTest {
         assertTrue(e2.getMessage().contains("never produces"), e2.getMessage());
         assertTrue(LossType.NO_MASK.needsVgg());
         assertFalse(LossType.MSE.needsVgg());
+    }
+
+    @Test void eachStageAcceptsItsOwnKeys() {
+        assertEquals(java.util.List.of(LossType.MSE, LossType.L1, LossType.VGG), LossType.of(LossType.Stage.MPI));
+        assertEquals(java.util.List.of(LossType.VGG_ONLY, LossType.NO_MASK, LossType.FULL_LOSS, LossType.MSE, LossType.L1,
+                LossType.L1_NO_MASK, LossType.L1_FULL_LOSS), LossType.of(LossType.Stage.MASK));
+        assertSame(LossType.VGG, LossType.forStage("VGG", LossType.Stage.MPI));
+        assertSame(LossType.L1, LossType.forStage("l1", LossType.Stage.MASK));
+        String e = assertThrows(InputException.class, () -> LossType.forStage("vgg_only", LossType.Stage.MPI)).getMessage();
+        assertEquals("loss_type vgg_only is a train-mask loss; train-mpi accepts mse, l1, vgg", e);
+        e = assertThrows(InputException.class, () -> LossType.forStage("vgg", LossType.Stage.MASK)).getMessage();
+        assertTrue(e.startsWith("loss_type vgg is a train-mpi loss; train-mask accepts vgg_only, no_mask, full_loss, mse, l1"), e);
+        e = assertThrows(InputException.class, () -> LossType.forStage("l2", LossType.Stage.MPI)).getMessage();
+        assertEquals("unknown loss_type l2; use one of mse, l1, vgg for train-mpi", e);
+        assertSame(LossType.L1, LossType.VGG.l1Counterpart());
+        assertSame(MaskStageLoss.L1, MaskStageLoss.VGG_ONLY.l1Counterpart());
+        assertSame(LossType.FULL_LOSS, MaskStageLoss.fromKey("full_loss").type());
+    }
+
+    @Test void stageOneLossesAreTheImageTerms() {
+        LossType.Inputs images = LossType.Inputs.images(in.rgb(), in.targetRgb());
+        VggBnLoss vgg = new VggBnLoss(net);
+        assertEquals(Losses.l1(in.rgb(), in.targetRgb()).getFloat(), LossType.L1.compute(images, null).total().getFloat());
+        assertEquals(Losses.mse(in.rgb(), in.targetRgb()).getFloat(), LossType.MSE.compute(images, null).total().getFloat());
+        assertEquals(LossType.VGG_ONLY.compute(images, vgg).total().getFloat(), LossType.VGG.compute(images, vgg).total().getFloat());
+        assertEquals(java.util.Set.of("vgg"), LossType.VGG.compute(images, vgg).terms().keySet());
+        for (LossType l : LossType.values()) assertEquals(l.terms(), java.util.List.copyOf(l.compute(in, vgg).terms().keySet()), l.key());
     }
 
     @Test void compositesAddTheReleasedWeights() {
