@@ -54,7 +54,7 @@ public final class MaskTraining implements TrainingStage {
         if (dataset.equalsIgnoreCase(StageSupport.SYNTHETIC)) root = StageSupport.SYNTHETIC;
         else if (!dataset.equals("mvcam")) throw new InputException("dataset_name must be mvcam or synthetic for train-mask, got '" + dataset + "'");
         if (root.isEmpty()) throw new InputException("root_dir is empty: give the training scenes or 'synthetic'");
-        loss = LossType.fromKey(c.string("loss_type"));
+        loss = c.lossType();
         List<Scene> scenes = StageSupport.scenes(c, root, wh[0], wh[1], 0);
         train = new MaskStageSampler(scenes);
         String valDir = c.string("val_dir");
