@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * fixed words, lower-cased) and {@code enum} / {@code list} (values of a domain type read by its own parser).
  *
  * <p>Errors are one line naming where the value came from ({@code file:line}, {@code --set key}, {@code default} or
- * {@code with key}), the key and what was expected: {@code c.txt:2: 'planes' must be an integer, got 'many'}.
+ * {@code with key}), the key and what was expected: {@code c.txt:2: planes must be an integer, got 'many'}.
  *
  * @param <T> the value type ({@code null} only for an empty {@code path})
  */
@@ -37,7 +37,7 @@ public final class ConfigKey<T> {
         T parse(String text);
     }
 
-    /** A parse or check failure: {@code expected} completes "'key' must be …". */
+    /** A parse or check failure: {@code expected} completes "key must be …". */
     public static final class Expected extends RuntimeException {
         public Expected(String expected) { super(expected, null, false, false); }
     }
@@ -171,7 +171,7 @@ public final class ConfigKey<T> {
         return String.join(", ", w.subList(0, w.size() - 1)) + " or " + w.get(w.size() - 1);
     }
 
-    /** This key with one more check: values failing {@code ok} are errors "'key' must be {@code expected}". */
+    /** This key with one more check: values failing {@code ok} are errors "key must be {@code expected}". */
     public ConfigKey<T> check(Predicate<? super T> ok, String expected) {
         List<Rule<T>> r = new ArrayList<>(rules);
         r.add(new Rule<>(ok, expected));
@@ -200,7 +200,7 @@ public final class ConfigKey<T> {
      * Reads and checks {@code text}.
      *
      * @param where where the text came from ({@code file:line}, {@code --set key}, …), for the message
-     * @throws InputException "{@code where: 'key' must be …, got 'text'}"
+     * @throws InputException "{@code where: key must be …, got 'text'}"
      */
     public T parse(String text, String where) {
         String s = text == null ? "" : text.strip();
@@ -208,12 +208,12 @@ public final class ConfigKey<T> {
         try {
             v = parser.parse(s);
         } catch (Expected e) {
-            throw new InputException(where + ": '" + name + "' must be " + e.getMessage() + ", got '" + s + "'");
+            throw new InputException(where + ": " + name + " must be " + e.getMessage() + ", got '" + s + "'");
         } catch (InputException e) {
             throw new InputException(where + ": " + e.getMessage(), e);
         }
         for (Rule<T> r : rules) {
-            if (!r.ok().test(v)) throw new InputException(where + ": '" + name + "' must be " + r.expected() + ", got '" + s + "'");
+            if (!r.ok().test(v)) throw new InputException(where + ": " + name + " must be " + r.expected() + ", got '" + s + "'");
         }
         return v;
     }

@@ -53,7 +53,7 @@ class EvalConfigTest {
     }
 
     @Test void badValuesNameTheKey() {
-        assertEquals("--set planes: 'planes' must be a positive multiple of 8 (MPINet3d pools depth 3 times), got '12'", error("planes", "12"));
+        assertEquals("--set planes: planes must be a positive multiple of 8 (MPINet3d pools depth 3 times), got '12'", error("planes", "12"));
         assertTrue(error("targets", "[7, 2]").contains("camera 2 is a source"));
         assertTrue(error("sources", "[3, 3]").contains("sources must be two different cameras"));
         assertTrue(error("metrics", "psnr, lpips").contains("unknown metric 'lpips'"));
@@ -61,13 +61,13 @@ class EvalConfigTest {
         assertTrue(error("methods", "mask3d, mask_2d").contains("unknown method 'mask_2d'"));
         assertTrue(error("frames", "[0, 1]").contains("frames[1]"));
         assertTrue(error("img_wh", "[8, 8]").contains("img_wh"));
-        assertTrue(error("device", "tpu").contains("'device' must be cpu, gpu or auto"));
+        assertTrue(error("device", "tpu").contains("device must be cpu, gpu or auto"));
         assertTrue(error("data", "/some/scene").contains("static_mask = exact needs data = synthetic"));
         assertTrue(error("data", "/some/scene", "static_mask", "background").contains("model is empty"));
-        assertTrue(error("train_plane_counts", "[12]").contains("'train_plane_counts' must be a list of positive multiples of 8"));
+        assertTrue(error("train_plane_counts", "[12]").contains("train_plane_counts must be a list of positive multiples of 8"));
         assertTrue(error("model", "/m.ckpt", "train_plane_counts", "[8]").contains("with model given set it to []"));
-        assertTrue(error("stage2_steps", "0").contains("'stage2_steps' must be at least 1"));
-        assertTrue(error("mask2d_soft", "maybe").contains("'mask2d_soft' must be True or False"));
+        assertTrue(error("stage2_steps", "0").contains("stage2_steps must be at least 1"));
+        assertTrue(error("mask2d_soft", "maybe").contains("mask2d_soft must be True or False"));
         String typo = error("plane_count", "[8]");
         assertTrue(typo.contains("unknown key 'plane_count'") && typo.contains("did you mean 'plane_counts'"), typo);
     }
@@ -93,6 +93,6 @@ class EvalConfigTest {
         Path f = tmp.resolve("e.txt");
         Files.writeString(f, "data = synthetic\nplanes = many\n");
         var e = assertThrows(InputException.class, () -> EvalConfig.resolve(f, Map.of()));
-        assertTrue(e.getMessage().endsWith("e.txt:2: 'planes' must be an integer, got 'many'"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("e.txt:2: planes must be an integer, got 'many'"), e.getMessage());
     }
 }

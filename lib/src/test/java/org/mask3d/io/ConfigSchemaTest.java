@@ -86,15 +86,15 @@ class ConfigSchemaTest {
     @Test void errorsNameWhereTheKeyAndWhatWasExpected() throws Exception {
         Path f = write("name = x\nplanes = many\n");
         String e = assertThrows(InputException.class, () -> SCHEMA.resolve(f, Map.of())).getMessage();
-        assertTrue(e.endsWith("c.txt:2: 'planes' must be an integer, got 'many'"), e);
-        assertEquals("--set planes: 'planes' must be a positive multiple of 8, got '12'", error(Map.of("planes", "12")));
-        assertEquals("--set seed: 'seed' must be an integer, got '1.5'", error(Map.of("seed", "1.5")));
-        assertEquals("--set lr: 'lr' must be positive, got '0'", error(Map.of("lr", "0")));
-        assertEquals("--set lr: 'lr' must be a number, got 'fast'", error(Map.of("lr", "fast")));
-        assertEquals("--set debug: 'debug' must be True or False, got 'maybe'", error(Map.of("debug", "maybe")));
-        assertTrue(error(Map.of("img_wh", "[1, x]")).contains("'img_wh' must be a list of integers like [640, 360]"));
-        assertTrue(error(Map.of("img_wh", "[1, 2, 3]")).contains("'img_wh' must be a list of 2 integers"));
-        assertEquals("--set device: 'device' must be auto, cpu or gpu, got 'tpu'", error(Map.of("device", "tpu")));
+        assertTrue(e.endsWith("c.txt:2: planes must be an integer, got 'many'"), e);
+        assertEquals("--set planes: planes must be a positive multiple of 8, got '12'", error(Map.of("planes", "12")));
+        assertEquals("--set seed: seed must be an integer, got '1.5'", error(Map.of("seed", "1.5")));
+        assertEquals("--set lr: lr must be positive, got '0'", error(Map.of("lr", "0")));
+        assertEquals("--set lr: lr must be a number, got 'fast'", error(Map.of("lr", "fast")));
+        assertEquals("--set debug: debug must be True or False, got 'maybe'", error(Map.of("debug", "maybe")));
+        assertTrue(error(Map.of("img_wh", "[1, x]")).contains("img_wh must be a list of integers like [640, 360]"));
+        assertTrue(error(Map.of("img_wh", "[1, 2, 3]")).contains("img_wh must be a list of 2 integers"));
+        assertEquals("--set device: device must be auto, cpu or gpu, got 'tpu'", error(Map.of("device", "tpu")));
         assertEquals("--set colour: unknown colour blue; use red or green", error(Map.of("colour", "blue")));
         String typo = error(Map.of("plane", "8"));
         assertTrue(typo.startsWith("--set plane: unknown key 'plane'; did you mean 'planes'?"), typo);
@@ -111,7 +111,7 @@ class ConfigSchemaTest {
         assertEquals(Colour.GREEN, c.get(COLOUR));
         assertEquals("[48, 32]", c.text("img_wh"));
         assertEquals(32, d.get(PLANES));
-        assertEquals("with planes: 'planes' must be a positive multiple of 8, got '12'",
+        assertEquals("with planes: planes must be a positive multiple of 8, got '12'",
                 assertThrows(InputException.class, () -> d.with(PLANES, 12)).getMessage());
         ConfigKey<Integer> other = ConfigKey.integer("crop", "256", "not in the table");
         assertThrows(IllegalArgumentException.class, () -> d.with(other, 1));

@@ -57,13 +57,13 @@ class TrainConfigTest {
         Path f = tmp.resolve("t.txt");
         Files.writeString(f, "root_dir = synthetic\nplanes = 12\n");
         String e = assertThrows(InputException.class, () -> TrainConfig.resolve(TrainConfig.Stage.MPI, f, Map.of())).getMessage();
-        assertTrue(e.endsWith("t.txt:2: 'planes' must be a positive multiple of 8, got '12'"), e);
+        assertTrue(e.endsWith("t.txt:2: planes must be a positive multiple of 8, got '12'"), e);
         e = assertThrows(InputException.class, () -> TrainConfig.resolve(TrainConfig.Stage.MASK, null, Map.of("loss_type", "vgg"))).getMessage();
         assertTrue(e.startsWith("--set loss_type: loss_type vgg is a train-mpi loss; train-mask accepts vgg_only"), e);
         e = assertThrows(InputException.class, () -> TrainConfig.resolve(TrainConfig.Stage.MPI, null, Map.of("num_gpus", "2"))).getMessage();
         assertTrue(e.startsWith("--set num_gpus: num_gpus = 2: multi-GPU"), e);
         e = assertThrows(InputException.class, () -> TrainConfig.resolve(TrainConfig.Stage.MPI, null, Map.of("img_wh", "[8, 8]"))).getMessage();
-        assertTrue(e.contains("'img_wh' must be at least [16, 16]"), e);
+        assertTrue(e.contains("img_wh must be at least [16, 16]"), e);
         e = assertThrows(InputException.class, () -> TrainConfig.resolve(TrainConfig.Stage.MPI, null, Map.of("img_hw", "[32, 48]"))).getMessage();
         assertTrue(e.contains("did you mean 'img_wh'"), e);
     }

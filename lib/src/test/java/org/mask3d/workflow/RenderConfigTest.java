@@ -34,10 +34,10 @@ class RenderConfigTest {
     }
 
     @Test void badValuesAreNamed() {
-        assertEquals("--set mode: 'mode' must be blend, frame or background, got 'video'",
+        assertEquals("--set mode: mode must be blend, frame or background, got 'video'",
                 assertThrows(InputException.class, () -> RenderConfig.resolve(null, Map.of("mode", "video"))).getMessage());
         assertTrue(assertThrows(InputException.class, () -> RenderConfig.resolve(null, Map.of("indices", "[4, 4]"))).getMessage()
-                .contains("'indices' must be two different camera indices"));
+                .contains("indices must be two different camera indices"));
         assertTrue(assertThrows(InputException.class, () -> RenderConfig.resolve(null, Map.of("ckpt_pth", "x"))).getMessage()
                 .contains("did you mean 'ckpt_path'"));
     }
