@@ -7,13 +7,13 @@ import org.mask3d.data.Scenes;
 import org.mask3d.data.WithBackgrounds;
 import org.mask3d.eval.NovelViewVideo;
 import org.mask3d.io.AtomicFiles;
-import org.mask3d.io.ConfigFile;
 import org.mask3d.io.FfmpegFrames;
 import org.mask3d.io.Gif;
 import org.mask3d.model.Device;
 import org.mask3d.model.MaskPipeline;
 import org.mask3d.render.MpiRenderer;
 import org.mask3d.render.Renderers;
+import org.mask3d.workflow.RenderConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,9 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
@@ -31,16 +32,14 @@ import java.util.concurrent.Callable;
                 + "follows the LLFF path of the rig (30 poses per component, 270 in all) while the frames loop; each "
                 + "image is the mask-blended MPI of two source cameras (released default 4 and 5). Weights come from an "
                 + "official Lightning .ckpt (models.mpi_net.*, models.mask_net.*) or a mask3d checkpoint folder.",
-                "Config keys (released): root_dir, bg_dir, out_dir, ckpt_path, img_wh; (mask3d): indices, mode "
-                        + "(blend|frame|background), device (auto|cpu|gpu), path_n, max_views, fps. Options override the file."},
+                "Config keys (org.mask3d.workflow.RenderConfig; released): root_dir, bg_dir, out_dir, ckpt_path, img_wh; (mask3d): "
+                        + "indices, mode (blend|frame|background), device (auto|cpu|gpu), path_n, max_views, fps. Options override the file; "
+                        + "render.txt in the output folder lists every key as used."},
         footer = {"", "Examples:",
                 "  ./mask3d render --config configs/render_video.txt",
                 "  ./mask3d render --scene data/scene018 --ckpt ckpts/3dmask.ckpt --out runs/video-018 --indices 4,5",
                 "  ./mask3d render --scene runs/synth --ckpt runs/mask/checkpoints/last --mode frame --max-views 60"})
 final class RenderCommand implements Callable<Integer> {
-    static final Set<String> KEYS = Set.of("root_dir", "bg_dir", "out_dir", "ckpt_path", "img_wh", "indices", "mode", "device",
-            "path_n", "max_views", "fps");
-
     @Option(names = "--config", paramLabel = "FILE", description = "A render config (configs/render_video.txt).") Path config;
     @Option(names = "--scene", paramLabel = "PATH", description = "The scene (root_dir): a folder, a packed scene or an h5 file.") Path scene;
     @Option(names = "--bg-dir", paramLabel = "DIR", description = "Backgrounds (bg_dir): camNN.png, or any images taken in sorted order.") Path bgDir;
@@ -56,28 +55,14 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Write into an output folder that already has frames.") boolean overwrite;
 
     @Override public Integer call() {
-        ConfigFile cfg = config == null ? null : ConfigFile.read(config).requireKnown(KEYS);
-        Path sceneP = scene != null ? scene : path(cfg, "root_dir");
-        Path ckptP = ckpt != null ? ckpt : path(cfg, "ckpt_path");
-        Path outP = out != null ? out : path(cfg, "out_dir");
-        if (sceneP == null) throw new InputException("no scene: give --scene or root_dir in the config");
-        if (ckptP == null) throw new InputException("no weights: give --ckpt or ckpt_path in the config");
-        if (outP == null) throw new InputException("no output folder: give --out or out_dir in the config");
-        int[] wh = size != null ? parseSize(size) : cfg != null ? cfg.integers("img_wh", 2, new int[]{640, 360}) : new int[]{640, 360};
-        int[] src = indices != null ? indices.stream().mapToInt(Integer::intValue).toArray()
-                : cfg != null ? cfg.integers("indices", 2, new int[]{4, 5}) : new int[]{4, 5};
-        String modeS = mode != null ? mode : cfg != null ? cfg.string("mode", "blend") : "blend";
-        NovelViewVideo.Mode m;
-        try {
-            m = NovelViewVideo.Mode.valueOf(modeS.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InputException("mode must be blend, frame or background, got '" + modeS + "'");
-        }
-        String dev = device != null ? device : cfg != null ? cfg.string("device", "auto") : "auto";
-        int n = pathN != null ? pathN : cfg != null ? cfg.integer("path_n", 30) : 30;
-        int max = maxViews != null ? maxViews : cfg != null ? cfg.integer("max_views", 0) : 0;
-        double rate = fps != null ? fps : cfg != null ? cfg.number("fps", 30) : 30;
-        Path bg = bgDir != null ? bgDir : path(cfg, "bg_dir");
+        RenderConfig rc = RenderConfig.resolve(config, options()).requireComplete();
+        Path sceneP = rc.scene(), ckptP = rc.checkpoint(), outP = rc.outDir(), bg = rc.backgrounds();
+        int[] wh = {rc.width(), rc.height()};
+        int[] src = rc.sources();
+        NovelViewVideo.Mode m = NovelViewVideo.Mode.valueOf(rc.mode().toUpperCase(Locale.ROOT));
+        String dev = rc.device();
+        int n = rc.pathN(), max = rc.maxViews();
+        double rate = rc.fps();
         if (Files.exists(outP.resolve("frames")) && !overwrite) {
             throw new InputException(outP + " already holds frames: choose another --out or pass --overwrite");
         }
@@ -106,19 +91,29 @@ final class RenderCommand implements Callable<Integer> {
             Gif.writeAnimated(video, imgs, (int) Math.round(1000 / rate), true);
             System.out.println("ffmpeg not found: wrote an animated GIF instead of an MP4");
         }
-        String resolved = String.format(Locale.ROOT, "# resolved by ./mask3d render%nroot_dir = %s%nckpt_path = %s%nout_dir = %s%n"
-                + "img_wh = [%d, %d]%nindices = [%d, %d]%nmode = %s%ndevice = %s%npath_n = %d%nmax_views = %d%nfps = %s%n%s",
-                sceneP, ckptP, outP, wh[0], wh[1], src[0], src[1], m.name().toLowerCase(Locale.ROOT), dev, n, max, rate,
-                bg != null ? "bg_dir = " + bg + System.lineSeparator() : "");
-        AtomicFiles.write(outP.resolve("render.txt"), resolved.getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(outP.resolve("render.txt"), rc.resolvedText().getBytes(StandardCharsets.UTF_8));
         System.out.printf("rendered %d views (%.2f s per view) to %s; video %s%n", r.views(), r.secondsPerView(), r.framesDir(), video);
         return 0;
     }
 
-    private static Path path(ConfigFile cfg, String key) {
-        if (cfg == null || !cfg.has(key)) return null;
-        String v = cfg.string(key, "").trim();
-        return v.isEmpty() ? null : Path.of(v);
+    /** The command line's options as config overrides (they win over the file). */
+    private Map<String, String> options() {
+        Map<String, String> o = new LinkedHashMap<>();
+        if (scene != null) o.put("root_dir", scene.toString());
+        if (bgDir != null) o.put("bg_dir", bgDir.toString());
+        if (ckpt != null) o.put("ckpt_path", ckpt.toString());
+        if (out != null) o.put("out_dir", out.toString());
+        if (size != null) {
+            int[] wh = parseSize(size);
+            o.put("img_wh", "[" + wh[0] + ", " + wh[1] + "]");
+        }
+        if (indices != null) o.put("indices", indices.toString());
+        if (mode != null) o.put("mode", mode);
+        if (device != null) o.put("device", device);
+        if (pathN != null) o.put("path_n", pathN.toString());
+        if (maxViews != null) o.put("max_views", maxViews.toString());
+        if (fps != null) o.put("fps", fps.toString());
+        return o;
     }
 
     static int[] parseSize(String s) {

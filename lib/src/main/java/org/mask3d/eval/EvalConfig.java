@@ -2,21 +2,22 @@ package org.mask3d.eval;
 
 import org.mask3d.InputException;
 import org.mask3d.io.ConfigFile;
+import org.mask3d.io.ConfigKey;
+import org.mask3d.io.ConfigSchema;
 import org.mask3d.model.MaskStageLoss;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An evaluation's settings (the {@code ./mask3d evaluate} config), immutable, read from a {@code key = value} file
- * with {@code --set} overrides laid over it. Every key has a default and a one-line comment ({@link #KEYS}); unknown
- * keys are errors naming the nearest known one, and bad values name the key and what was expected.
+ * with {@code --set} overrides laid over it, or built in code ({@code EvalConfig.defaults().with(EvalConfig.PLANES, 32)}).
+ * Every key is a typed {@link ConfigKey} of the table {@link #SCHEMA} with a default, a one-line comment and its
+ * checks; unknown keys are errors naming the nearest known one, and bad values name the file line (or
+ * {@code --set key}), the key and what was expected.
  *
  * @param data            "synthetic" (the built-in rig, exact ground truth) or a scene path ({@link org.mask3d.data.Scenes#open})
  * @param syntheticSeed   seed of the evaluation rig (training uses {@code trainSeed}: other textures and motion)
@@ -61,47 +62,102 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
     public static final List<String> METRICS = List.of("psnr", "psnr_clamped", "ssim", "ssim_released", "lpips_alex",
             "lpips_vgg", "temporal");
 
-    private record Key(String name, String def, String comment) {}
+    private static ConfigKey<int[]> multiplesOf8(String name, String def, String doc) {
+        return ConfigKey.integers(name, 0, def, doc).check(v -> Arrays.stream(v).allMatch(p -> p >= 8 && p % 8 == 0),
+                "a list of positive multiples of 8");
+    }
 
-    private static final List<Key> KEY_LIST = List.of(
-            new Key("data", "synthetic", "'synthetic' (the built-in rig, exact ground truth) or a scene: multi-camera folder, packed scene or the authors' .h5"),
-            new Key("synthetic_seed", "1", "seed of the evaluation rig (the training rig uses train_seed: other textures and motion paths)"),
-            new Key("synthetic_frames", "8", "frames of the synthetic rigs"),
-            new Key("img_wh", "[48, 32]", "evaluation width, height (a scene is resized, Lanczos); training on the rig uses the same"),
-            new Key("sources", "[2, 3]", "the two source cameras; the first is the MPI reference (released default [4, 5] on the authors' rig)"),
-            new Key("targets", "[7, 8]", "held-out target cameras (not sources); on the rig 7 and 8 are the bottom row below the sources"),
-            new Key("frames", "[0, 0]", "first evaluated frame and how many (0: to the last frame); at least 2 for the temporal measures"),
-            new Key("planes", "16", "MPI planes of the comparison (and of training on the rig); released 32"),
-            new Key("plane_counts", "[8, 32]", "plane-count ablation: the same networks at these plane counts at inference (fully convolutional); [] for none"),
-            new Key("train_plane_counts", "[]", "plane-count ablation with training (model empty): stage 1 and stage 2 (mask_loss) trained again at each count; [] for none"),
-            new Key("methods", "mask3d, per_frame, background, mask2d, constant_blend, nearest_source", "methods compared (all through the same renderer except nearest_source)"),
-            new Key("metrics", "psnr, psnr_clamped, ssim, ssim_released, temporal", "any of psnr, psnr_clamped, ssim, ssim_released, lpips_alex, lpips_vgg (need their weights), temporal"),
-            new Key("mask2d_threshold", String.valueOf(Mask2d.DEFAULT_THRESHOLD), "2D mask: threshold on the mean |frame - background| over channels of the reference source view"),
-            new Key("mask2d_dilate", String.valueOf(Mask2d.DEFAULT_DILATE), "2D mask: dilation radius in pixels"),
-            new Key("mask2d_soft", "False", "2D mask: True for the soft ramp min(1, d / threshold) instead of the hard threshold"),
-            new Key("static_mask", "exact", "static pixels of the temporal measure: exact (synthetic rig), foreground (the scene's mattes), background (difference to the target's background), or a folder DIR/camNN/NNNNN.png (white = dynamic)"),
-            new Key("static_threshold", "0.05", "static_mask = background: threshold on the mean |frame - background| over channels"),
-            new Key("static_dilate", "2", "dilation (pixels) of the dynamic region of foreground/background/folder static masks"),
-            new Key("lpips_alex_backbone", "", "lpips_alex: torchvision alexnet weights (alexnet-owt-7be5be79.pth)"),
-            new Key("lpips_alex_head", "", "lpips_alex: the lpips package's linear heads (weights/v0.1/alex.pth)"),
-            new Key("lpips_vgg_backbone", "", "lpips_vgg: torchvision vgg16 weights (vgg16-397923af.pth)"),
-            new Key("lpips_vgg_head", "", "lpips_vgg: the lpips package's linear heads (weights/v0.1/vgg.pth)"),
-            new Key("vgg_weights", "", "torchvision vgg19_bn weights (vgg19_bn-c79401a0.pth) for the VGG mask-stage losses; empty: their L1 counterparts run instead"),
-            new Key("device", "auto", "renderer: cpu, gpu (CUDA) or auto; the networks run on DJL's CPU engine"),
-            new Key("model", "", "a mask3d checkpoint folder (runs/NAME/checkpoints/last) or the authors' .ckpt; empty: train on the synthetic rig first"),
-            new Key("train_seed", "0", "training rig seed (model empty)"),
-            new Key("stage1_steps", "300", "training: stage-1 (MPINet3d, L1) steps (model empty)"),
-            new Key("stage2_steps", "120", "training: stage-2 (MaskNet3d, MPINet3d frozen) steps per mask-stage loss (model empty)"),
-            new Key("stage1_crop", "32", "training: stage-1 crop side (at most the image height)"),
-            new Key("mask_loss", "vgg_only", "training: the main mask3d model's mask-stage loss (released config vgg_only); without vgg_weights its L1 counterpart"),
-            new Key("loss_ablation", "vgg_only, no_mask, full_loss", "training: mask-stage losses of the loss ablation, one MaskNet3d each from the same stage-1 MPINet3d; [] for none"),
-            new Key("strip_frames", "6", "consecutive frames in the qualitative strips"),
-            new Key("out_dir", "runs/evaluate", "output folder (--out wins)"));
+    private static ConfigKey<Integer> atLeast(ConfigKey<Integer> k, int min) { return k.check(v -> v >= min, "at least " + min); }
+
+    public static final ConfigKey<String> DATA = ConfigKey.string("data", "synthetic",
+            "'synthetic' (the built-in rig, exact ground truth) or a scene: multi-camera folder, packed scene or the authors' .h5")
+            .check(s -> !s.isEmpty(), "'synthetic' or a scene path");
+    public static final ConfigKey<Long> SYNTHETIC_SEED = ConfigKey.longInteger("synthetic_seed", "1",
+            "seed of the evaluation rig (the training rig uses train_seed: other textures and motion paths)");
+    public static final ConfigKey<Integer> SYNTHETIC_FRAMES = atLeast(ConfigKey.integer("synthetic_frames", "8", "frames of the synthetic rigs"), 2);
+    public static final ConfigKey<int[]> IMG_WH = ConfigKey.integers("img_wh", 2, "[48, 32]",
+            "evaluation width, height (a scene is resized, Lanczos); training on the rig uses the same")
+            .check(v -> v[0] >= 16 && v[1] >= 16, "at least [16, 16]");
+    public static final ConfigKey<int[]> SOURCES = ConfigKey.integers("sources", 2, "[2, 3]",
+            "the two source cameras; the first is the MPI reference (released default [4, 5] on the authors' rig)");
+    public static final ConfigKey<int[]> TARGETS = ConfigKey.integers("targets", 0, "[7, 8]",
+            "held-out target cameras (not sources); on the rig 7 and 8 are the bottom row below the sources")
+            .check(v -> v.length > 0, "at least one held-out camera, e.g. [7]");
+    public static final ConfigKey<int[]> FRAMES = ConfigKey.integers("frames", 2, "[0, 0]",
+            "first evaluated frame and how many (0: to the last frame); at least 2 for the temporal measures")
+            .check(v -> v[0] >= 0 && v[1] >= 0 && v[1] != 1, "[first, count] with first >= 0 and count 0 (to the end) or at least 2 (frames[1] counts frame pairs for the temporal measures)");
+    public static final ConfigKey<Integer> PLANES = ConfigKey.integer("planes", "16",
+            "MPI planes of the comparison (and of training on the rig); released 32")
+            .check(v -> v >= 8 && v % 8 == 0, "a positive multiple of 8 (MPINet3d pools depth 3 times)");
+    public static final ConfigKey<int[]> PLANE_COUNTS = multiplesOf8("plane_counts", "[8, 32]",
+            "plane-count ablation: the same networks at these plane counts at inference (fully convolutional); [] for none");
+    public static final ConfigKey<int[]> TRAIN_PLANE_COUNTS = multiplesOf8("train_plane_counts", "[]",
+            "plane-count ablation with training (model empty): stage 1 and stage 2 (mask_loss) trained again at each count; [] for none");
+    public static final ConfigKey<List<EvalMethod>> METHODS = ConfigKey.list("methods",
+            "mask3d, per_frame, background, mask2d, constant_blend, nearest_source",
+            "methods compared (all through the same renderer except nearest_source)", EvalMethod::fromKey, EvalMethod::key)
+            .check(l -> !l.isEmpty(), "any of mask3d, per_frame, background, mask2d, constant_blend, nearest_source");
+    public static final ConfigKey<List<String>> METRIC_NAMES = ConfigKey.list("metrics", "psnr, psnr_clamped, ssim, ssim_released, temporal",
+            "any of psnr, psnr_clamped, ssim, ssim_released, lpips_alex, lpips_vgg (need their weights), temporal", m -> {
+                if (!METRICS.contains(m)) throw new InputException("metrics: unknown metric '" + m + "'; use any of " + String.join(", ", METRICS));
+                return m;
+            }, m -> m).check(l -> !l.isEmpty(), "any of " + String.join(", ", METRICS));
+    public static final ConfigKey<Double> MASK2D_THRESHOLD = ConfigKey.number("mask2d_threshold", String.valueOf(Mask2d.DEFAULT_THRESHOLD),
+            "2D mask: threshold on the mean |frame - background| over channels of the reference source view").check(v -> v > 0, "positive");
+    public static final ConfigKey<Integer> MASK2D_DILATE = atLeast(ConfigKey.integer("mask2d_dilate", String.valueOf(Mask2d.DEFAULT_DILATE),
+            "2D mask: dilation radius in pixels"), 0);
+    public static final ConfigKey<Boolean> MASK2D_SOFT = ConfigKey.bool("mask2d_soft", "False",
+            "2D mask: True for the soft ramp min(1, d / threshold) instead of the hard threshold");
+    public static final ConfigKey<String> STATIC_MASK = ConfigKey.string("static_mask", "exact",
+            "static pixels of the temporal measure: exact (synthetic rig), foreground (the scene's mattes), background (difference to the target's background), or a folder DIR/camNN/NNNNN.png (white = dynamic)")
+            .check(s -> !s.isEmpty(), "exact, foreground, background or a mask folder");
+    public static final ConfigKey<Double> STATIC_THRESHOLD = ConfigKey.number("static_threshold", "0.05",
+            "static_mask = background: threshold on the mean |frame - background| over channels").check(v -> v >= 0, "0 or more");
+    public static final ConfigKey<Integer> STATIC_DILATE = atLeast(ConfigKey.integer("static_dilate", "2",
+            "dilation (pixels) of the dynamic region of foreground/background/folder static masks"), 0);
+    public static final ConfigKey<String> LPIPS_ALEX_BACKBONE = ConfigKey.string("lpips_alex_backbone", "",
+            "lpips_alex: torchvision alexnet weights (alexnet-owt-7be5be79.pth)");
+    public static final ConfigKey<String> LPIPS_ALEX_HEAD = ConfigKey.string("lpips_alex_head", "",
+            "lpips_alex: the lpips package's linear heads (weights/v0.1/alex.pth)");
+    public static final ConfigKey<String> LPIPS_VGG_BACKBONE = ConfigKey.string("lpips_vgg_backbone", "",
+            "lpips_vgg: torchvision vgg16 weights (vgg16-397923af.pth)");
+    public static final ConfigKey<String> LPIPS_VGG_HEAD = ConfigKey.string("lpips_vgg_head", "",
+            "lpips_vgg: the lpips package's linear heads (weights/v0.1/vgg.pth)");
+    public static final ConfigKey<Path> VGG_WEIGHTS = ConfigKey.path("vgg_weights", "",
+            "torchvision vgg19_bn weights (vgg19_bn-c79401a0.pth) for the VGG mask-stage losses; empty: their L1 counterparts run instead");
+    public static final ConfigKey<String> DEVICE = ConfigKey.choice("device", "auto",
+            "renderer: cpu, gpu (CUDA) or auto; the networks run on DJL's CPU engine", "cpu", "gpu", "auto");
+    public static final ConfigKey<Path> MODEL = ConfigKey.path("model", "",
+            "a mask3d checkpoint folder (runs/NAME/checkpoints/last) or the authors' .ckpt; empty: train on the synthetic rig first");
+    public static final ConfigKey<Long> TRAIN_SEED = ConfigKey.longInteger("train_seed", "0", "training rig seed (model empty)");
+    public static final ConfigKey<Integer> STAGE1_STEPS = atLeast(ConfigKey.integer("stage1_steps", "300",
+            "training: stage-1 (MPINet3d, L1) steps (model empty)"), 1);
+    public static final ConfigKey<Integer> STAGE2_STEPS = atLeast(ConfigKey.integer("stage2_steps", "120",
+            "training: stage-2 (MaskNet3d, MPINet3d frozen) steps per mask-stage loss (model empty)"), 1);
+    public static final ConfigKey<Integer> STAGE1_CROP = atLeast(ConfigKey.integer("stage1_crop", "32",
+            "training: stage-1 crop side (at most the image height)"), 16);
+    public static final ConfigKey<MaskStageLoss> MASK_LOSS = ConfigKey.choice("mask_loss", "vgg_only",
+            "training: the main mask3d model's mask-stage loss (released config vgg_only); without vgg_weights its L1 counterpart",
+            MaskStageLoss::fromKey, MaskStageLoss::key);
+    public static final ConfigKey<List<MaskStageLoss>> LOSS_ABLATION = ConfigKey.list("loss_ablation", "vgg_only, no_mask, full_loss",
+            "training: mask-stage losses of the loss ablation, one MaskNet3d each from the same stage-1 MPINet3d; [] for none",
+            MaskStageLoss::fromKey, MaskStageLoss::key);
+    public static final ConfigKey<Integer> STRIP_FRAMES = atLeast(ConfigKey.integer("strip_frames", "6",
+            "consecutive frames in the qualitative strips"), 1);
+    public static final ConfigKey<Path> OUT_DIR = ConfigKey.path("out_dir", "runs/evaluate", "output folder (--out wins)")
+            .check(p -> p != null, "an output folder");
+
+    /** The key table (names, types, defaults, docs, checks), in file order. */
+    public static final ConfigSchema SCHEMA = new ConfigSchema(List.of(DATA, SYNTHETIC_SEED, SYNTHETIC_FRAMES, IMG_WH, SOURCES, TARGETS,
+            FRAMES, PLANES, PLANE_COUNTS, TRAIN_PLANE_COUNTS, METHODS, METRIC_NAMES, MASK2D_THRESHOLD, MASK2D_DILATE, MASK2D_SOFT,
+            STATIC_MASK, STATIC_THRESHOLD, STATIC_DILATE, LPIPS_ALEX_BACKBONE, LPIPS_ALEX_HEAD, LPIPS_VGG_BACKBONE, LPIPS_VGG_HEAD,
+            VGG_WEIGHTS, DEVICE, MODEL, TRAIN_SEED, STAGE1_STEPS, STAGE2_STEPS, STAGE1_CROP, MASK_LOSS, LOSS_ABLATION, STRIP_FRAMES,
+            OUT_DIR));
 
     /** Every key with its default and comment, in file order. */
     public static Map<String, String[]> keys() {
         Map<String, String[]> out = new LinkedHashMap<>();
-        for (Key k : KEY_LIST) out.put(k.name(), new String[]{k.def(), k.comment()});
+        for (ConfigKey<?> k : SCHEMA.keys()) out.put(k.name(), new String[]{k.defaultText(), k.doc()});
         return out;
     }
 
@@ -111,144 +167,78 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
     /**
      * The config of {@code file} (null: defaults only) with {@code overrides} laid over it.
      *
-     * @throws InputException naming the key and what was expected
+     * @throws InputException naming where the value came from, the key and what was expected
      */
-    public static EvalConfig resolve(Path file, Map<String, String> overrides) {
-        ConfigFile base = file == null ? ConfigFile.of(Path.of("(command line)"), Map.of()) : ConfigFile.read(file);
-        Set<String> known = new LinkedHashSet<>(keys().keySet());
-        ConfigFile c = base.withOverrides(overrides).requireKnown(known);
-        return from(c);
-    }
+    public static EvalConfig resolve(Path file, Map<String, String> overrides) { return from(SCHEMA.resolve(file, overrides)); }
 
-    private static String str(ConfigFile c, String key) {
-        for (Key k : KEY_LIST) if (k.name().equals(key)) return c.string(key, k.def()).strip();
-        throw new IllegalStateException(key);
-    }
+    static EvalConfig from(ConfigFile c) { return from(SCHEMA.resolve(c)); }
 
-    private static int[] ints(ConfigFile c, String key, int n) {
-        for (Key k : KEY_LIST) {
-            if (k.name().equals(key)) {
-                return c.has(key) ? c.integers(key, n, null) : ConfigFile.of(Path.of("(defaults)"), Map.of(key, k.def())).integers(key, n, null);
-            }
+    /**
+     * A copy with {@code key} set to {@code value} (e.g. {@code cfg.with(EvalConfig.PLANES, 32)}), checked like a
+     * file value.
+     */
+    public <T> EvalConfig with(ConfigKey<T> key, T value) { return from(values().with(key, value)); }
+
+    /** A copy with values given as text, like {@code --set key=value} overrides. */
+    public EvalConfig with(Map<String, String> text) { return from(values().withText(text)); }
+
+    /** This config as resolved key values (every key). */
+    public ConfigSchema.Values values() {
+        Map<String, String> text = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : asMap().entrySet()) {
+            Object v = e.getValue();
+            text.put(e.getKey(), v instanceof int[] a ? Arrays.toString(a) : v instanceof List<?> l
+                    ? String.join(", ", l.stream().map(String::valueOf).toList()) : v instanceof Boolean b ? (b ? "True" : "False") : String.valueOf(v));
         }
-        throw new IllegalStateException(key);
+        return SCHEMA.defaults().withText(text);
     }
 
-    private static int integer(ConfigFile c, String key) {
-        String s = str(c, key);
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new InputException(key + " must be an integer, got '" + s + "'");
-        }
-    }
+    /** The resolved config: every key with the value in use and its doc. */
+    public String resolvedText() { return values().resolvedText("resolved evaluate config (every key, as used)"); }
 
-    private static double number(ConfigFile c, String key) {
-        String s = str(c, key);
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw new InputException(key + " must be a number, got '" + s + "'");
-        }
-    }
-
-    private static List<String> names(ConfigFile c, String key) {
-        String s = str(c, key);
-        if (s.startsWith("[") && s.endsWith("]")) s = s.substring(1, s.length() - 1);
-        List<String> out = new ArrayList<>();
-        for (String p : s.split(",")) if (!p.isBlank()) out.add(p.strip().toLowerCase(Locale.ROOT));
-        return out;
-    }
-
-    private static Path path(ConfigFile c, String key) {
-        String s = str(c, key);
-        return s.isEmpty() ? null : Path.of(s);
-    }
-
-    private static void atLeast(String key, long v, long min) {
-        if (v < min) throw new InputException(key + " must be at least " + min + ", got " + v);
-    }
-
-    static EvalConfig from(ConfigFile c) {
-        String data = str(c, "data");
-        if (data.isEmpty()) throw new InputException("data is empty: give 'synthetic' or a scene path");
-        int[] wh = ints(c, "img_wh", 2);
-        if (wh[0] < 16 || wh[1] < 16) throw new InputException("img_wh must be at least [16, 16], got [" + wh[0] + ", " + wh[1] + "]");
-        int[] sources = ints(c, "sources", 2);
-        if (sources[0] == sources[1]) throw new InputException("sources must be two different cameras, got [" + sources[0] + ", " + sources[1] + "]");
-        int[] targets = ints(c, "targets", 0);
-        if (targets.length == 0) throw new InputException("targets is empty: give at least one held-out camera, e.g. [7]");
-        for (int t : targets) {
-            if (t == sources[0] || t == sources[1]) throw new InputException("targets must be held out: camera " + t + " is a source");
-        }
-        int[] frames = ints(c, "frames", 2);
-        atLeast("frames[0] (first frame)", frames[0], 0);
-        atLeast("frames[1] (frame count)", frames[1], 0);
-        if (frames[1] == 1) throw new InputException("frames[1] must be 0 (to the end) or at least 2 (frame pairs for the temporal measures), got 1");
-        int planes = integer(c, "planes");
-        if (planes < 8 || planes % 8 != 0) throw new InputException("planes must be a positive multiple of 8 (MPINet3d pools depth 3 times), got " + planes);
-        int[] pc = ints(c, "plane_counts", 0);
-        for (int p : pc) if (p < 8 || p % 8 != 0) throw new InputException("plane_counts must hold positive multiples of 8, got " + p);
-        int[] tpc = ints(c, "train_plane_counts", 0);
-        for (int p : tpc) if (p < 8 || p % 8 != 0) throw new InputException("train_plane_counts must hold positive multiples of 8, got " + p);
-        List<EvalMethod> methods = new ArrayList<>();
-        for (String m : names(c, "methods")) methods.add(EvalMethod.fromKey(m));
-        if (methods.isEmpty()) throw new InputException("methods is empty: give any of mask3d, per_frame, background, mask2d, constant_blend, nearest_source");
-        List<String> metrics = names(c, "metrics");
-        for (String m : metrics) {
-            if (!METRICS.contains(m)) throw new InputException("metrics: unknown metric '" + m + "'; use any of " + String.join(", ", METRICS));
-        }
-        if (metrics.isEmpty()) throw new InputException("metrics is empty: give any of " + String.join(", ", METRICS));
-        double tau = number(c, "mask2d_threshold");
-        if (!(tau > 0)) throw new InputException("mask2d_threshold must be positive, got " + tau);
-        int dil = integer(c, "mask2d_dilate");
-        atLeast("mask2d_dilate", dil, 0);
-        String soft = str(c, "mask2d_soft");
-        if (!soft.equalsIgnoreCase("true") && !soft.equalsIgnoreCase("false")) throw new InputException("mask2d_soft must be True or False, got '" + soft + "'");
-        String sm = str(c, "static_mask");
-        if (sm.isEmpty()) throw new InputException("static_mask is empty: give exact, foreground, background or a mask folder");
+    private static EvalConfig from(ConfigSchema.Values v) {
+        String data = v.get(DATA);
         boolean synthetic = data.equalsIgnoreCase("synthetic");
-        if (sm.equals("exact") && !synthetic) {
-            throw new InputException("static_mask = exact needs data = synthetic (exact ground truth); for " + data + " use foreground, background or a mask folder");
+        int[] wh = v.get(IMG_WH);
+        int[] sources = v.get(SOURCES);
+        if (sources[0] == sources[1]) {
+            throw new InputException(v.where("sources") + ": sources must be two different cameras, got [" + sources[0] + ", " + sources[1] + "]");
         }
-        double st = number(c, "static_threshold");
-        if (!(st >= 0)) throw new InputException("static_threshold must be 0 or more, got " + st);
-        int sd = integer(c, "static_dilate");
-        atLeast("static_dilate", sd, 0);
+        int[] targets = v.get(TARGETS);
+        for (int t : targets) {
+            if (t == sources[0] || t == sources[1]) throw new InputException(v.where("targets") + ": targets must be held out: camera " + t + " is a source");
+        }
+        int[] frames = v.get(FRAMES);
+        List<String> metrics = v.get(METRIC_NAMES);
         Map<String, String[]> lp = new LinkedHashMap<>();
         for (String net : List.of("alex", "vgg")) {
-            String b = str(c, "lpips_" + net + "_backbone"), h = str(c, "lpips_" + net + "_head");
+            String b = v.text("lpips_" + net + "_backbone"), h = v.text("lpips_" + net + "_head");
             lp.put("lpips_" + net, new String[]{b, h});
             if (metrics.contains("lpips_" + net) && (b.isEmpty() || h.isEmpty())) {
-                throw new InputException("metric lpips_" + net + " needs lpips_" + net + "_backbone and lpips_" + net
+                throw new InputException(v.where("metrics") + ": metric lpips_" + net + " needs lpips_" + net + "_backbone and lpips_" + net
                         + "_head (torchvision backbone .pth and the lpips linear heads .pth); remove it from metrics or give both paths");
             }
         }
-        String device = str(c, "device").toLowerCase(Locale.ROOT);
-        if (!List.of("cpu", "gpu", "auto").contains(device)) throw new InputException("device must be cpu, gpu or auto, got '" + device + "'");
-        Path model = path(c, "model");
+        String sm = v.get(STATIC_MASK);
+        if (sm.equals("exact") && !synthetic) {
+            throw new InputException(v.where("static_mask") + ": static_mask = exact needs data = synthetic (exact ground truth); for "
+                    + data + " use foreground, background or a mask folder");
+        }
+        Path model = v.get(MODEL);
         if (model == null && !synthetic) {
-            throw new InputException("model is empty: with data = " + data + " give a checkpoint (a mask3d checkpoint folder or the authors' .ckpt); training is done on the synthetic rig only");
+            throw new InputException(v.where("data") + ": model is empty: with data = " + data
+                    + " give a checkpoint (a mask3d checkpoint folder or the authors' .ckpt); training is done on the synthetic rig only");
         }
-        int s1 = integer(c, "stage1_steps"), s2 = integer(c, "stage2_steps"), crop = integer(c, "stage1_crop");
+        int[] tpc = v.get(TRAIN_PLANE_COUNTS);
         if (model != null && tpc.length > 0) {
-            throw new InputException("train_plane_counts trains on the synthetic rig; with model given set it to []");
+            throw new InputException(v.where("train_plane_counts") + ": train_plane_counts trains on the synthetic rig; with model given set it to []");
         }
-        atLeast("stage1_steps", s1, 1);
-        atLeast("stage2_steps", s2, 1);
-        atLeast("stage1_crop", crop, 16);
-        MaskStageLoss main = MaskStageLoss.fromKey(str(c, "mask_loss"));
-        List<MaskStageLoss> abl = new ArrayList<>();
-        for (String l : names(c, "loss_ablation")) abl.add(MaskStageLoss.fromKey(l));
-        int strip = integer(c, "strip_frames");
-        atLeast("strip_frames", strip, 1);
-        int sf = integer(c, "synthetic_frames");
-        atLeast("synthetic_frames", sf, 2);
-        return new EvalConfig(data, integer(c, "synthetic_seed"), sf, wh[0], wh[1], sources, targets,
-                frames[0], frames[1], planes, pc, tpc, List.copyOf(methods), List.copyOf(metrics),
-                new EvalSession.Mask2dSettings(tau, dil, soft.equalsIgnoreCase("true")), sm, st, sd, lp,
-                path(c, "vgg_weights"), device, model, integer(c, "train_seed"), s1, s2, crop, main, List.copyOf(abl),
-                strip, Path.of(str(c, "out_dir")));
+        return new EvalConfig(data, v.get(SYNTHETIC_SEED), v.get(SYNTHETIC_FRAMES), wh[0], wh[1], sources, targets,
+                frames[0], frames[1], v.get(PLANES), v.get(PLANE_COUNTS), tpc, v.get(METHODS), metrics,
+                new EvalSession.Mask2dSettings(v.get(MASK2D_THRESHOLD), v.get(MASK2D_DILATE), v.get(MASK2D_SOFT)), sm,
+                v.get(STATIC_THRESHOLD), v.get(STATIC_DILATE), lp, v.get(VGG_WEIGHTS), v.get(DEVICE), model, v.get(TRAIN_SEED),
+                v.get(STAGE1_STEPS), v.get(STAGE2_STEPS), v.get(STAGE1_CROP), v.get(MASK_LOSS), v.get(LOSS_ABLATION),
+                v.get(STRIP_FRAMES), v.get(OUT_DIR));
     }
 
     /** Whether the data is the built-in rig. */

@@ -1,5 +1,7 @@
 package org.mask3d.eval;
 
+import org.mask3d.model.Psnr;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,8 +63,8 @@ final class MetricSuite implements AutoCloseable {
         double[] v = new double[columns.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = switch (columns.get(i).metric()) {
-                case "psnr" -> Metrics.psnr(pred, gt);
-                case "psnr_clamped" -> Metrics.psnrClamped(pred, gt);
+                case "psnr" -> Psnr.RELEASED.of(pred, gt);
+                case "psnr_clamped" -> Psnr.CLAMPED.of(pred, gt);
                 case "ssim" -> Metrics.ssim(pred, gt, 3, h, w);
                 case "ssim_released" -> Metrics.ssimReleased(pred, gt, 3, h, w);
                 case "lpips_alex", "lpips_vgg" -> lpips.get(columns.get(i).metric()).distance(clamp(pred), gt, h, w);

@@ -1,10 +1,11 @@
 package org.mask3d.eval;
 
 import org.mask3d.io.Images;
+import org.mask3d.model.Psnr;
 
 /**
- * Image metrics: PSNR (the released definition and a clamped variant) and SSIM (the standard definition and the
- * released 3×3 variant). For LPIPS see {@link Lpips}; for the frame-to-frame measures see {@link TemporalStability}.
+ * Image metrics: PSNR (the released definition and a clamped variant, both defined once in {@link Psnr}) and SSIM
+ * (the standard definition and the released 3×3 variant). For LPIPS see {@link Lpips}; for the frame-to-frame measures see {@link TemporalStability}.
  *
  * <h2>Conventions</h2>
  * Images are {@code float[]} in CHW order, [C, H, W], row-major, values nominally in [0, 1] (data range L = 1).
@@ -36,27 +37,11 @@ public final class Metrics {
         return s / prediction.length;
     }
 
-    /**
-     * PSNR in dB as the released code logs it: {@code −10·log10(MSE)} on [0,1] images, the prediction not clamped
-     * (a prediction outside [0,1] is penalised for its whole error). Identical images give +infinity.
-     */
-    public static double psnr(float[] prediction, float[] target) { return -10 * Math.log10(mse(prediction, target)); }
+    /** {@link Psnr#RELEASED}: PSNR in dB, the prediction not clamped; identical images give +infinity. */
+    public static double psnr(float[] prediction, float[] target) { return Psnr.RELEASED.of(prediction, target); }
 
-    /**
-     * PSNR in dB with the prediction clamped to [0,1] first, as an image written to an 8-bit file would be:
-     * {@code −10·log10((1/N)·Σ_i (clamp(p_i, 0, 1) − t_i)²)}. Equals {@link #psnr} when the prediction lies in [0,1];
-     * otherwise it is at least as high when the target lies in [0,1]. Identical images give +infinity.
-     */
-    public static double psnrClamped(float[] prediction, float[] target) {
-        checkSameLength(prediction, target);
-        double s = 0;
-        for (int i = 0; i < prediction.length; i++) {
-            double p = Math.min(1.0, Math.max(0.0, prediction[i]));
-            double d = p - target[i];
-            s += d * d;
-        }
-        return -10 * Math.log10(s / prediction.length);
-    }
+    /** {@link Psnr#CLAMPED}: PSNR in dB with the prediction clamped to [0,1] first; identical images give +infinity. */
+    public static double psnrClamped(float[] prediction, float[] target) { return Psnr.CLAMPED.of(prediction, target); }
 
     /**
      * The standard SSIM (Wang, Bovik, Sheikh, Simoncelli 2004), per channel, averaged over channels.

@@ -17,7 +17,8 @@ import java.util.Set;
  * A text config in the released code's configargparse format: one {@code key = value} per line, {@code #} starts
  * a comment, lists are written {@code [640, 360]}. Values stay strings until a typed getter reads them, and every
  * error names the file, the line and the key. {@link #requireKnown} rejects keys a consumer does not know, with
- * the nearest known key as a suggestion (a typo never passes silently).
+ * the nearest known key as a suggestion (a typo never passes silently). Typed configs are tables of
+ * {@link ConfigKey}s ({@link ConfigSchema}) read through this parser.
  */
 public final class ConfigFile {
     private final Path path;
@@ -156,6 +157,12 @@ public final class ConfigFile {
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
+
+    /**
+     * Where {@code key}'s value came from, for error messages: {@code file:line}, or {@code --set key} for an
+     * override.
+     */
+    public String location(String key) { return where(key); }
 
     private String where(String key) {
         Integer line = lines.get(key);

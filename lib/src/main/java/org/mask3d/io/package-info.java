@@ -9,7 +9,8 @@
  *   <li>HDF5 datasets read one slab at a time, chunk by chunk ({@link org.mask3d.io.Hdf5File}, on jhdf);</li>
  *   <li>PyTorch checkpoints read without PyTorch and without executing anything
  *   ({@link org.mask3d.io.TorchCheckpoint} over the allow-list unpickler {@link org.mask3d.io.Pickle});</li>
- *   <li>the released code's {@code key = value} text configs ({@link org.mask3d.io.ConfigFile});</li>
+ *   <li>the released code's {@code key = value} text configs ({@link org.mask3d.io.ConfigFile}) with the one typed
+ *   key-table mechanism every config uses ({@link org.mask3d.io.ConfigKey}, {@link org.mask3d.io.ConfigSchema});</li>
  *   <li>atomic writes ({@link org.mask3d.io.AtomicFiles}).</li>
  * </ul>
  *

@@ -1,6 +1,6 @@
 /**
  * Networks and losses: the losses of both training stages ({@link org.mask3d.model.Losses},
- * {@link org.mask3d.model.MaskStageLoss}) and the frozen VGG19-BN perceptual loss
+ * {@link org.mask3d.model.LossType}) and the frozen VGG19-BN perceptual loss
  * ({@link org.mask3d.model.Vgg19BnFeatures}, {@link org.mask3d.model.VggBnLoss}), all on DJL NDArrays and
  * differentiable through DJL's autograd (METHOD.md §5.1, §5.2).
  *

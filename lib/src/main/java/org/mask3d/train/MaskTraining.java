@@ -15,8 +15,8 @@ import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.model.MaskNet3d;
 import org.mask3d.model.Checkpoints;
 import org.mask3d.model.Device;
+import org.mask3d.model.LossType;
 import org.mask3d.model.MaskPipeline;
-import org.mask3d.model.MaskStageLoss;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
 import org.mask3d.model.UNet3d;
@@ -31,7 +31,7 @@ import java.util.Random;
 /**
  * Stage 2 (the released {@code train_mask}): per sample, a random frame, target and two source cameras of a scene
  * ({@link MaskStageSampler}); the 12-channel sweep (frames and backgrounds of the sources, released sampling) into
- * source 0; {@link MaskPipeline#forward} with MPINet3d frozen; the {@link MaskStageLoss}; gradients into MaskNet3d
+ * source 0; {@link MaskPipeline#forward} with MPINet3d frozen; the {@link LossType}; gradients into MaskNet3d
  * only. MPINet3d comes from {@code mpi_model} (official {@code .ckpt}, prefix {@code models.mpi_net.}, or a mask3d
  * checkpoint folder); {@code ckpt_path} may give MaskNet3d's initial weights.
  */
@@ -43,7 +43,7 @@ public final class MaskTraining implements TrainingStage {
     private final MaskNet3d maskNet;
     private final MaskPipeline net;
     private final MaskStageSampler train, val;
-    private final MaskStageLoss loss;
+    private final LossType loss;
     private final VggBnLoss vgg;
     private final int planes;
 
@@ -55,7 +55,7 @@ public final class MaskTraining implements TrainingStage {
         if (dataset.equalsIgnoreCase(StageSupport.SYNTHETIC)) root = StageSupport.SYNTHETIC;
         else if (!dataset.equals("mvcam")) throw new InputException("dataset_name must be mvcam or synthetic for train-mask, got '" + dataset + "'");
         if (root.isEmpty()) throw new InputException("root_dir is empty: give the training scenes or 'synthetic'");
-        loss = MaskStageLoss.fromKey(c.string("loss_type"));
+        loss = c.lossType();
         List<Scene> scenes = StageSupport.scenes(c, root, wh[0], wh[1], 0);
         train = new MaskStageSampler(scenes);
         String valDir = c.string("val_dir");
@@ -83,17 +83,7 @@ public final class MaskTraining implements TrainingStage {
     @Override public UNet3d trainable() { return maskNet; }
     @Override public int dataSize() { return train.scenes().size(); }
 
-    @Override public List<String> terms() {
-        return switch (loss) {
-            case VGG_ONLY -> List.of("vgg");
-            case NO_MASK -> List.of("vgg", "sparse");
-            case FULL_LOSS -> List.of("vgg", "mask", "sparse");
-            case MSE -> List.of("mse");
-            case L1 -> List.of("l1");
-            case L1_NO_MASK -> List.of("l1", "sparse");
-            case L1_FULL_LOSS -> List.of("l1", "mask", "sparse");
-        };
-    }
+    @Override public List<String> terms() { return loss.terms(); }
 
     @Override public Map<String, Object> dataDescription() {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -107,7 +97,7 @@ public final class MaskTraining implements TrainingStage {
         return d;
     }
 
-    private record Result(MaskStageLoss.Result loss, NDArray rgb, NDArray target) {}
+    private record Result(LossType.Result loss, NDArray rgb, NDArray target) {}
 
     private Result forward(NDManager s, MaskSample x, boolean training) {
         Camera ref = x.srcCams()[0];
@@ -118,7 +108,7 @@ public final class MaskTraining implements TrainingStage {
         NDArray rgb = o.rgb().expandDims(0);
         NDArray tgt = s.create(x.tgtRgb(), new Shape(1, 3, h, w));
         NDArray tmask = x.tgtMask() == null ? null : s.create(x.tgtMask(), new Shape(1, h, w));
-        MaskStageLoss.Result r = loss.compute(new MaskStageLoss.Inputs(rgb, tgt, o.mask(), o.fgAlpha().expandDims(0), tmask), vgg);
+        LossType.Result r = loss.compute(new LossType.Inputs(rgb, tgt, o.mask(), o.fgAlpha().expandDims(0), tmask), vgg);
         return new Result(r, rgb, tgt);
     }
 

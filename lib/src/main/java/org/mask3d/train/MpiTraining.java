@@ -13,9 +13,9 @@ import org.mask3d.data.RealEstate10K;
 import org.mask3d.data.Scene;
 import org.mask3d.data.Scenes;
 import org.mask3d.geometry.PlaneDepths;
-import org.mask3d.model.Losses;
 import org.mask3d.model.Checkpoints;
 import org.mask3d.model.Device;
+import org.mask3d.model.LossType;
 import org.mask3d.model.MpiPipeline;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
@@ -33,8 +33,8 @@ import java.util.Random;
  * Stage 1 (the released {@code train_mpi}): per sample, two sources and a target of a sequence
  * ({@link MpiStageSampler}: RealEstate10K, or a static multi-view scene seen as a sequence of its cameras), the
  * 6-channel sweep of the sources into source 0 at depths 1..100 (inverse-linear, as released), MPINet3d, the MPI
- * ({@link MpiPipeline}: MPINet3d, the head, the rendering to the target), and the loss ({@code l1}, {@code mse} or
- * {@code vgg}).
+ * ({@link MpiPipeline}: MPINet3d, the head, the rendering to the target), and the loss ({@link LossType}: {@code l1},
+ * {@code mse} or {@code vgg}).
  */
 public final class MpiTraining implements TrainingStage {
     /** Released plane-sweep depth range of stage 1. */
@@ -45,7 +45,7 @@ public final class MpiTraining implements TrainingStage {
     private final MpiNet3d mpiNet;
     private final MpiPipeline pipeline;
     private final MpiStageSampler train, val;
-    private final String loss;
+    private final LossType loss;
     private final VggBnLoss vgg;
     private final double[] depths;
 
@@ -53,8 +53,7 @@ public final class MpiTraining implements TrainingStage {
         this.cfg = c;
         int[] wh = c.imageWh();
         int crop = c.integer("crop");
-        loss = c.string("loss_type").toLowerCase(Locale.ROOT);
-        if (!List.of("l1", "mse", "vgg").contains(loss)) throw new InputException("loss_type must be l1, mse or vgg for train-mpi, got '" + loss + "'");
+        loss = c.lossType();
         String dataset = c.string("dataset_name").toLowerCase(Locale.ROOT);
         String root = c.string("root_dir");
         if (root.equalsIgnoreCase(StageSupport.SYNTHETIC)) dataset = StageSupport.SYNTHETIC;
@@ -68,7 +67,7 @@ public final class MpiTraining implements TrainingStage {
         Path init = c.path("ckpt_path");
         if (init != null) Checkpoints.load(init, "ckpt_path", Checkpoints.Net.MPI_NET, mpiNet);
         pipeline = new MpiPipeline(mpiNet, Device.cpu(), m);
-        vgg = loss.equals("vgg") ? StageSupport.vgg(c, m, loss) : null;
+        vgg = loss.needsVgg() ? StageSupport.vgg(c, m, loss.key()) : null;
     }
 
     private static MpiStageSampler sampler(TrainConfig c, String dataset, String root, int[] wh, int crop,
@@ -100,7 +99,7 @@ public final class MpiTraining implements TrainingStage {
     @Override public Map<String, UNet3d> networks() { return Map.of("mpi_net", mpiNet); }
     @Override public UNet3d trainable() { return mpiNet; }
     @Override public int dataSize() { return train.size(); }
-    @Override public List<String> terms() { return List.of(loss); }
+    @Override public List<String> terms() { return loss.terms(); }
 
     @Override public Map<String, Object> dataDescription() {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -121,11 +120,7 @@ public final class MpiTraining implements TrainingStage {
         var psv = pipeline.sweep(List.of(x.srcRgb()[0], x.srcRgb()[1]), List.of(x.srcCams()[0], x.srcCams()[1]), depths);
         NDArray rgb = pipeline.forward(s, psv, depths, x.refCam(), x.tgtCam(), new ParameterStore(s, false), training).rgb();
         NDArray tgt = s.create(x.tgtRgb(), new Shape(1, 3, h, w));
-        NDArray l = switch (loss) {
-            case "l1" -> Losses.l1(rgb, tgt);
-            case "mse" -> Losses.mse(rgb, tgt);
-            default -> vgg.compute(rgb, tgt);
-        };
+        NDArray l = loss.compute(LossType.Inputs.images(rgb, tgt), vgg).total();
         return new Result(l, rgb, tgt);
     }
 
@@ -141,7 +136,7 @@ public final class MpiTraining implements TrainingStage {
                 psnrSum += StageSupport.psnr(r.rgb(), r.target());
             }
         }
-        return new Stats(lossSum / batchSize, Map.of(loss, lossSum / batchSize), psnrSum / batchSize);
+        return new Stats(lossSum / batchSize, Map.of(loss.key(), lossSum / batchSize), psnrSum / batchSize);
     }
 
     @Override public Validation validate(NDManager m) {
@@ -150,7 +145,7 @@ public final class MpiTraining implements TrainingStage {
         try (NDManager s = m.newSubManager()) {
             Result r = forward(s, x, false);
             double l = StageSupport.value(r.loss());
-            return new Validation(new Stats(l, Map.of(loss, l), StageSupport.psnr(r.rgb(), r.target())),
+            return new Validation(new Stats(l, Map.of(loss.key(), l), StageSupport.psnr(r.rgb(), r.target())),
                     r.rgb().clip(0, 1).toFloatArray(), x.tgtRgb(), x.height(), x.width());
         }
     }

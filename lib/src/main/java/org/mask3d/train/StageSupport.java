@@ -8,6 +8,7 @@ import org.mask3d.data.ResizedScene;
 import org.mask3d.data.Scene;
 import org.mask3d.data.Scenes;
 import org.mask3d.data.SyntheticRig;
+import org.mask3d.model.Psnr;
 import org.mask3d.model.VggBnLoss;
 import org.mask3d.model.WeightsReader;
 
@@ -46,12 +47,8 @@ final class StageSupport {
         return VggBnLoss.load(p, WeightsReader.TORCH, m);
     }
 
-    /** PSNR of a clamped rendering against the target. */
-    static double psnr(NDArray rgb, NDArray target) {
-        NDArray d = rgb.clip(0, 1).sub(target);
-        double mse = d.mul(d).mean().toType(DataType.FLOAT64, false).getDouble();
-        return -10 * Math.log10(Math.max(mse, 1e-12));
-    }
+    /** The training logs' PSNR: {@link Psnr#CLAMPED} of the rendering against the target. */
+    static double psnr(NDArray rgb, NDArray target) { return Psnr.CLAMPED.of(rgb, target); }
 
     static double value(NDArray a) { return a.toType(DataType.FLOAT64, false).getDouble(); }
 

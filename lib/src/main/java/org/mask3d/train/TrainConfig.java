@@ -1,100 +1,167 @@
 package org.mask3d.train;
 
 import org.mask3d.InputException;
-import org.mask3d.io.ConfigFile;
+import org.mask3d.io.ConfigKey;
+import org.mask3d.io.ConfigSchema;
+import org.mask3d.model.LossType;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A training configuration: every key of the released {@code opt.py} of the stage (METHOD.md §5.3) with its
- * released default, plus mask3d's own keys, read from a {@code key = value} file with command-line overrides laid
- * over it. Unknown keys are errors with the nearest known key suggested; released settings this CPU port does not
- * implement ({@code num_gpus > 1}, an optimizer other than {@code adam}, a {@code poly} or {@code cosine} LR schedule,
+ * A training configuration of either stage, immutable: every key of the released {@code opt.py} of the stage
+ * (METHOD.md §5.3) with its released default, plus mask3d's own keys, as a {@link ConfigSchema} table
+ * ({@link #schema}). Read from a {@code key = value} file with {@code --set} overrides laid over it
+ * ({@link #resolve}), or built in code: {@code TrainConfig.defaults(Stage.MPI).with(TrainConfig.NUM_STEPS, 300)
+ * .with(TrainConfig.PLANES, 16).withImageSize(48, 32)}.
+ *
+ * <p>Unknown keys are errors with the nearest known key suggested; bad values name the file line (or
+ * {@code --set key}), the key and what was expected; released settings this port does not implement
+ * ({@code num_gpus > 1}, an optimizer other than {@code adam}, a {@code poly} or {@code cosine} LR schedule,
  * warm-up) are errors saying so. {@link #resolvedText()} is the complete config as used (the run directory's
- * {@code config.txt}).
+ * {@code config.txt}), which reads back to the same config.
+ *
+ * <p>Typed accessors ({@link #lr()}, {@link #planes()}, {@link #imageSize()}, {@link #lossType()}, …) read the
+ * values; the string getters ({@link #string}, {@link #integer}, …) read any key by name for call sites that
+ * still do.
  */
 public final class TrainConfig {
     /** Which stage. */
     public enum Stage { MPI, MASK }
 
-    private record Key(String name, String def, String comment) {}
+    // ---------------------------------------------------------------------------- keys (defaults: stage 1's)
+    // released keys (opt.py)
+    public static final ConfigKey<String> ROOT_DIR = ConfigKey.string("root_dir", "synthetic",
+            "RealEstate10K camera .txt folder (dataset_name realestate), a static scene (dataset_name scene), or 'synthetic'");
+    public static final ConfigKey<String> VAL_DIR = ConfigKey.string("val_dir", "",
+            "validation data, same kinds as root_dir; empty: a fixed-seed sample of root_dir");
+    public static final ConfigKey<String> DATASET_NAME = ConfigKey.string("dataset_name", "realestate",
+            "realestate, scene (a static multi-view scene, frame 0) or synthetic");
+    public static final ConfigKey<Long> SEED = ConfigKey.longInteger("seed", "42",
+            "seed of initialisation and of every sample (sample of step s drawn from (seed, s))");
+    /** Stage 2's image size, height first (see {@link #withImageSize} for either stage). */
+    public static final ConfigKey<int[]> IMG_HW = ConfigKey.integers("img_hw", 2, "[360, 640]",
+            "training image height, width (scenes are resized, Lanczos)").check(v -> v[0] >= 16 && v[1] >= 16, "at least [16, 16]");
+    /** Stage 1's image size, width first (see {@link #withImageSize} for either stage). */
+    public static final ConfigKey<int[]> IMG_WH = ConfigKey.integers("img_wh", 2, "[640, 360]",
+            "frame width, height before the random scale and crop").check(v -> v[0] >= 16 && v[1] >= 16, "at least [16, 16]");
+    public static final ConfigKey<LossType> LOSS_TYPE = ConfigKey.choice("loss_type", "l1", "l1, mse or vgg (needs vgg_weights)",
+            LossType::fromKey, LossType::key);
+    public static final ConfigKey<Integer> BATCH_SIZE = ConfigKey.integer("batch_size", "1",
+            "samples per step (looped; gradients summed over the batch mean)").check(v -> v >= 1, "at least 1");
+    public static final ConfigKey<Integer> NUM_EPOCHS = ConfigKey.integer("num_epochs", "100",
+            "epochs (one epoch: one sample per scene/sequence, in steps of batch_size)").check(v -> v >= 0, "0 or more");
+    public static final ConfigKey<Integer> NUM_STEPS = ConfigKey.integer("num_steps", "0",
+            "optimiser steps; training stops at num_steps or num_epochs, whichever first (0: epochs only)").check(v -> v >= 0, "0 or more");
+    public static final ConfigKey<Integer> NUM_GPUS = ConfigKey.integer("num_gpus", "1",
+            "1 only (the released code's DDP over several GPUs is not ported)");
+    public static final ConfigKey<Path> CKPT_PATH = ConfigKey.path("ckpt_path", "",
+            "initial weights of the trained network: an official .ckpt or a mask3d checkpoint folder (resume with --resume)");
+    public static final ConfigKey<List<String>> PREFIXES_TO_IGNORE = ConfigKey.names("prefixes_to_ignore", "[loss, vgg]",
+            "state-dict prefixes skipped when loading ckpt_path (only the network's own prefix is read)");
+    public static final ConfigKey<String> OPTIMIZER = ConfigKey.string("optimizer", "adam", "adam only (betas 0.9, 0.999, eps 1e-8)");
+    public static final ConfigKey<Double> LR = ConfigKey.number("lr", "5e-4", "learning rate").check(v -> v > 0, "positive");
+    public static final ConfigKey<Double> MOMENTUM = ConfigKey.number("momentum", "0.9", "unused by adam (released key)");
+    public static final ConfigKey<Double> WEIGHT_DECAY = ConfigKey.number("weight_decay", "0",
+            "L2 weight decay added to the gradient (PyTorch Adam)").check(v -> v >= 0, "0 or more");
+    public static final ConfigKey<String> LR_SCHEDULER = ConfigKey.string("lr_scheduler", "steplr",
+            "steplr (MultiStepLR over decay_step epochs) or constant; poly/cosine are not ported");
+    public static final ConfigKey<Double> WARMUP_MULTIPLIER = ConfigKey.number("warmup_multiplier", "1.0",
+            "warm-up multiplier (released; only with warmup_epochs > 0, which is not ported)");
+    public static final ConfigKey<Integer> WARMUP_EPOCHS = ConfigKey.integer("warmup_epochs", "0", "0 only (warm-up is not ported)");
+    public static final ConfigKey<int[]> DECAY_STEP = ConfigKey.integers("decay_step", 0, "[20]", "MultiStepLR milestones, in epochs");
+    public static final ConfigKey<Double> DECAY_GAMMA = ConfigKey.number("decay_gamma", "1.0",
+            "MultiStepLR factor; 1.0 (released) keeps the LR constant");
+    public static final ConfigKey<Double> POLY_EXP = ConfigKey.number("poly_exp", "0.9",
+            "poly schedule exponent (released; the poly schedule is not ported)");
+    public static final ConfigKey<String> EXP_NAME = ConfigKey.string("exp_name", "3dmpi", "run name: the run directory is log_dir/exp_name");
+    public static final ConfigKey<Path> LOG_DIR = ConfigKey.path("log_dir", "runs",
+            "parent of run directories (released ./logs held TensorBoard logs)");
+    public static final ConfigKey<Path> CKPT_DIR = ConfigKey.path("ckpt_dir", "",
+            "checkpoint folder parent (ckpt_dir/exp_name); empty: the run directory's checkpoints/");
+    public static final ConfigKey<Boolean> DEBUG = ConfigKey.bool("debug", "False", "True: 2 steps, validation and checkpoint after each");
+    /** Stage 2 only. */
+    public static final ConfigKey<Path> MPI_MODEL = ConfigKey.path("mpi_model", "",
+            "the frozen MPINet3d: an official .ckpt (models.mpi_net.*) or a mask3d checkpoint folder; empty: random");
+    // mask3d keys
+    public static final ConfigKey<String> DEVICE = ConfigKey.choice("device", "auto", "auto, cpu or gpu", "auto", "cpu", "gpu");
+    public static final ConfigKey<Integer> PLANES = ConfigKey.integer("planes", "32", "MPI planes (released 32; a multiple of 8)")
+            .check(v -> v >= 8 && v % 8 == 0, "a positive multiple of 8");
+    /** Stage 1 only. */
+    public static final ConfigKey<Path> FRAMES_DIR = ConfigKey.path("frames_dir", "",
+            "RealEstate10K frames root (FRAMES/<sequence>/<timestamp>.png)");
+    /** Stage 1 only. */
+    public static final ConfigKey<Integer> CROP = ConfigKey.integer("crop", "256", "training crop side (released 256)")
+            .check(v -> v >= 1, "at least 1");
+    public static final ConfigKey<Path> VGG_WEIGHTS = ConfigKey.path("vgg_weights", "",
+            "torchvision vgg19_bn weights (vgg19_bn-c79401a0.pth) for the VGG losses");
+    public static final ConfigKey<Integer> VAL_EVERY = ConfigKey.integer("val_every", "1000",
+            "validate (loss, PSNR, sample PNG) every N steps").check(v -> v >= 1, "at least 1");
+    public static final ConfigKey<Integer> LOG_EVERY = ConfigKey.integer("log_every", "10",
+            "append a metrics.csv row every N steps (mean over those steps)").check(v -> v >= 1, "at least 1");
+    public static final ConfigKey<Integer> CKPT_EVERY = ConfigKey.integer("ckpt_every", "0",
+            "write checkpoints/last every N steps (0: at each validation)").check(v -> v >= 0, "0 or more");
+    public static final ConfigKey<Integer> KEEP_TOP_K = ConfigKey.integer("keep_top_k", "5",
+            "checkpoints kept by validation loss, besides last").check(v -> v >= 0, "0 or more");
+    public static final ConfigKey<Integer> NAN_PATIENCE = ConfigKey.integer("nan_patience", "5",
+            "stop after this many non-finite steps in a row (each is skipped)").check(v -> v >= 1, "at least 1");
+    public static final ConfigKey<Integer> SYNTHETIC_ROWS = ConfigKey.integer("synthetic_rows", "2", "synthetic rig: camera rows")
+            .check(v -> v >= 1, "at least 1");
+    public static final ConfigKey<Integer> SYNTHETIC_COLS = ConfigKey.integer("synthetic_cols", "5", "synthetic rig: camera columns")
+            .check(v -> v >= 1, "at least 1");
+    public static final ConfigKey<Integer> SYNTHETIC_FRAMES = ConfigKey.integer("synthetic_frames", "30", "synthetic rig: video frames")
+            .check(v -> v >= 1, "at least 1");
+    public static final ConfigKey<Long> SYNTHETIC_SEED = ConfigKey.longInteger("synthetic_seed", "0",
+            "synthetic rig: scene seed (validation uses seed + 1 when val_dir = synthetic)");
 
-    private static List<Key> keys(Stage st) {
+    private static final ConfigSchema MPI_SCHEMA = table(Stage.MPI), MASK_SCHEMA = table(Stage.MASK);
+
+    private static ConfigSchema table(Stage st) {
         boolean mask = st == Stage.MASK;
-        List<Key> k = new ArrayList<>();
-        // released keys (opt.py)
-        k.add(new Key("root_dir", mask ? "synthetic" : "synthetic", mask
-                ? "training scenes: a scene or a folder of scenes (h5, multi-camera folders, packed), or 'synthetic' (the built-in rig)"
-                : "RealEstate10K camera .txt folder (dataset_name realestate), a static scene (dataset_name scene), or 'synthetic'"));
-        k.add(new Key("val_dir", "", "validation data, same kinds as root_dir; empty: a fixed-seed sample of root_dir"));
-        k.add(new Key("dataset_name", mask ? "mvcam" : "realestate", mask
-                ? "mvcam (any scene source) or synthetic" : "realestate, scene (a static multi-view scene, frame 0) or synthetic"));
-        k.add(new Key("seed", "42", "seed of initialisation and of every sample (sample of step s drawn from (seed, s))"));
-        if (mask) k.add(new Key("img_hw", "[360, 640]", "training image height, width (scenes are resized, Lanczos)"));
-        else k.add(new Key("img_wh", "[640, 360]", "frame width, height before the random scale and crop"));
-        k.add(new Key("loss_type", mask ? "full_loss" : "l1", mask
-                ? "vgg_only, no_mask, full_loss (need vgg_weights), mse, l1, or the L1 ablation variants l1_no_mask, l1_full_loss (mask3d additions)" : "l1, mse or vgg (needs vgg_weights)"));
-        k.add(new Key("batch_size", "1", "samples per step (looped; gradients summed over the batch mean)"));
-        k.add(new Key("num_epochs", mask ? "1000000" : "100", "epochs (one epoch: one sample per scene/sequence, in steps of batch_size)"));
-        k.add(new Key("num_steps", mask ? "1000000" : "0", "optimiser steps; training stops at num_steps or num_epochs, whichever first (0: epochs only)"));
-        k.add(new Key("num_gpus", "1", "1 only (the released code's DDP over several GPUs is not ported)"));
-        k.add(new Key("ckpt_path", "", "initial weights of the trained network: an official .ckpt or a mask3d checkpoint folder (resume with --resume)"));
-        k.add(new Key("prefixes_to_ignore", mask ? "[loss]" : "[loss, vgg]", "state-dict prefixes skipped when loading ckpt_path (only the network's own prefix is read)"));
-        k.add(new Key("optimizer", "adam", "adam only (betas 0.9, 0.999, eps 1e-8)"));
-        k.add(new Key("lr", "5e-4", "learning rate"));
-        k.add(new Key("momentum", "0.9", "unused by adam (released key)"));
-        k.add(new Key("weight_decay", "0", "L2 weight decay added to the gradient (PyTorch Adam)"));
-        k.add(new Key("lr_scheduler", "steplr", "steplr (MultiStepLR over decay_step epochs) or constant; poly/cosine are not ported"));
-        k.add(new Key("warmup_multiplier", "1.0", "warm-up multiplier (released; only with warmup_epochs > 0, which is not ported)"));
-        k.add(new Key("warmup_epochs", "0", "0 only (warm-up is not ported)"));
-        k.add(new Key("decay_step", "[20]", "MultiStepLR milestones, in epochs"));
-        k.add(new Key("decay_gamma", "1.0", "MultiStepLR factor; 1.0 (released) keeps the LR constant"));
-        k.add(new Key("poly_exp", "0.9", "poly schedule exponent (released; the poly schedule is not ported)"));
-        k.add(new Key("exp_name", mask ? "3dmask" : "3dmpi", "run name: the run directory is log_dir/exp_name"));
-        k.add(new Key("log_dir", "runs", "parent of run directories (released ./logs held TensorBoard logs)"));
-        k.add(new Key("ckpt_dir", "", "checkpoint folder parent (ckpt_dir/exp_name); empty: the run directory's checkpoints/"));
-        k.add(new Key("debug", "False", "True: 2 steps, validation and checkpoint after each"));
-        if (mask) k.add(new Key("mpi_model", "", "the frozen MPINet3d: an official .ckpt (models.mpi_net.*) or a mask3d checkpoint folder; empty: random"));
-        // mask3d keys
-        k.add(new Key("device", "auto", "auto, cpu or gpu"));
-        k.add(new Key("planes", "32", "MPI planes (released 32; a multiple of 8)"));
-        if (!mask) {
-            k.add(new Key("frames_dir", "", "RealEstate10K frames root (FRAMES/<sequence>/<timestamp>.png)"));
-            k.add(new Key("crop", "256", "training crop side (released 256)"));
-        }
-        k.add(new Key("vgg_weights", "", "torchvision vgg19_bn weights (vgg19_bn-c79401a0.pth) for the VGG losses"));
-        k.add(new Key("val_every", "1000", "validate (loss, PSNR, sample PNG) every N steps"));
-        k.add(new Key("log_every", "10", "append a metrics.csv row every N steps (mean over those steps)"));
-        k.add(new Key("ckpt_every", "0", "write checkpoints/last every N steps (0: at each validation)"));
-        k.add(new Key("keep_top_k", "5", "checkpoints kept by validation loss, besides last"));
-        k.add(new Key("nan_patience", "5", "stop after this many non-finite steps in a row (each is skipped)"));
-        k.add(new Key("synthetic_rows", "2", "synthetic rig: camera rows"));
-        k.add(new Key("synthetic_cols", "5", "synthetic rig: camera columns"));
-        k.add(new Key("synthetic_frames", "30", "synthetic rig: video frames"));
-        k.add(new Key("synthetic_seed", "0", "synthetic rig: scene seed (validation uses seed + 1 when val_dir = synthetic)"));
-        return k;
+        LossType.Stage ls = mask ? LossType.Stage.MASK : LossType.Stage.MPI;
+        List<ConfigKey<?>> k = new ArrayList<>();
+        k.add(mask ? ROOT_DIR.withDefault("synthetic", "training scenes: a scene or a folder of scenes (h5, multi-camera folders, packed), or 'synthetic' (the built-in rig)") : ROOT_DIR);
+        k.add(VAL_DIR);
+        k.add(mask ? DATASET_NAME.withDefault("mvcam", "mvcam (any scene source) or synthetic") : DATASET_NAME);
+        k.add(SEED);
+        k.add(mask ? IMG_HW : IMG_WH);
+        k.add((mask ? LOSS_TYPE.withDefault("full_loss", "vgg_only, no_mask, full_loss (need vgg_weights), mse, l1, or the L1 ablation "
+                + "variants l1_no_mask, l1_full_loss (mask3d additions)") : LOSS_TYPE).withParser(s -> LossType.forStage(s, ls)));
+        k.add(BATCH_SIZE);
+        k.add(mask ? NUM_EPOCHS.withDefault("1000000", NUM_EPOCHS.doc()) : NUM_EPOCHS);
+        k.add(mask ? NUM_STEPS.withDefault("1000000", NUM_STEPS.doc()) : NUM_STEPS);
+        k.add(NUM_GPUS);
+        k.add(CKPT_PATH);
+        k.add(mask ? PREFIXES_TO_IGNORE.withDefault("[loss]", PREFIXES_TO_IGNORE.doc()) : PREFIXES_TO_IGNORE);
+        k.addAll(List.of(OPTIMIZER, LR, MOMENTUM, WEIGHT_DECAY, LR_SCHEDULER, WARMUP_MULTIPLIER, WARMUP_EPOCHS, DECAY_STEP,
+                DECAY_GAMMA, POLY_EXP));
+        k.add(mask ? EXP_NAME.withDefault("3dmask", EXP_NAME.doc()) : EXP_NAME);
+        k.addAll(List.of(LOG_DIR, CKPT_DIR, DEBUG));
+        if (mask) k.add(MPI_MODEL);
+        k.addAll(List.of(DEVICE, PLANES));
+        if (!mask) k.addAll(List.of(FRAMES_DIR, CROP));
+        k.addAll(List.of(VGG_WEIGHTS, VAL_EVERY, LOG_EVERY, CKPT_EVERY, KEEP_TOP_K, NAN_PATIENCE, SYNTHETIC_ROWS, SYNTHETIC_COLS,
+                SYNTHETIC_FRAMES, SYNTHETIC_SEED));
+        return new ConfigSchema(k);
     }
+
+    /** The key table of a stage (names, types, defaults, docs, checks). */
+    public static ConfigSchema schema(Stage st) { return st == Stage.MASK ? MASK_SCHEMA : MPI_SCHEMA; }
 
     /** Every key a stage's config may hold. */
-    public static Set<String> knownKeys(Stage st) {
-        Set<String> out = new LinkedHashSet<>();
-        for (Key k : keys(st)) out.add(k.name());
-        return out;
-    }
+    public static Set<String> knownKeys(Stage st) { return schema(st).names(); }
 
     private final Stage stage;
-    private final ConfigFile cfg;
+    private final ConfigSchema.Values values;
 
-    private TrainConfig(Stage stage, ConfigFile cfg) {
+    private TrainConfig(Stage stage, ConfigSchema.Values values) {
         this.stage = stage;
-        this.cfg = cfg;
+        this.values = values;
+        check();
     }
 
     /**
@@ -103,52 +170,140 @@ public final class TrainConfig {
      * @throws InputException on unknown keys (with a suggestion), bad values and unsupported settings
      */
     public static TrainConfig resolve(Stage stage, Path file, Map<String, String> overrides) {
-        ConfigFile base = file == null ? ConfigFile.of(Path.of("(command line)"), Map.of()) : ConfigFile.read(file);
-        ConfigFile c = base.withOverrides(overrides).requireKnown(knownKeys(stage));
-        TrainConfig t = new TrainConfig(stage, c);
-        t.check();
-        return t;
+        return new TrainConfig(stage, schema(stage).resolve(file, overrides));
+    }
+
+    /** Every key at its released (or mask3d) default. */
+    public static TrainConfig defaults(Stage stage) { return new TrainConfig(stage, schema(stage).defaults()); }
+
+    /**
+     * A copy with {@code key} set to {@code value}, checked like a file value.
+     *
+     * @throws IllegalArgumentException if this stage has no such key (e.g. {@link #CROP} in stage 2)
+     * @throws InputException           if the value fails the key's checks
+     */
+    public <T> TrainConfig with(ConfigKey<T> key, T value) { return new TrainConfig(stage, values.with(key, value)); }
+
+    /** A copy with values given as text, like {@code --set key=value} overrides. */
+    public TrainConfig with(Map<String, String> text) { return new TrainConfig(stage, values.withText(text)); }
+
+    /** A copy with the image size set, whichever key the stage uses ({@code img_wh} or {@code img_hw}). */
+    public TrainConfig withImageSize(int width, int height) {
+        return stage == Stage.MPI ? with(IMG_WH, new int[]{width, height}) : with(IMG_HW, new int[]{height, width});
     }
 
     private void check() {
-        if (integer("num_gpus") > 1) {
-            throw new InputException("num_gpus = " + integer("num_gpus") + ": multi-GPU (DDP) training is not supported by mask3d; use num_gpus = 1");
+        int gpus = numGpus();
+        if (gpus > 1) {
+            throw new InputException(values.where("num_gpus") + ": num_gpus = " + gpus
+                    + ": multi-GPU (DDP) training is not supported by mask3d; use num_gpus = 1");
         }
-        if (!string("optimizer").equalsIgnoreCase("adam")) {
-            throw new InputException("optimizer = " + string("optimizer") + " is not supported by mask3d (released choices sgd, adam, radam, ranger); use adam");
+        if (!optimizer().equalsIgnoreCase("adam")) {
+            throw new InputException(values.where("optimizer") + ": optimizer = " + optimizer()
+                    + " is not supported by mask3d (released choices sgd, adam, radam, ranger); use adam");
         }
-        String sch = string("lr_scheduler").toLowerCase(Locale.ROOT);
+        String sch = lrScheduler().toLowerCase(Locale.ROOT);
         if (!sch.equals("steplr") && !sch.equals("constant")) {
-            throw new InputException("lr_scheduler = " + string("lr_scheduler") + " is not supported by mask3d; use steplr (released default) or constant");
+            throw new InputException(values.where("lr_scheduler") + ": lr_scheduler = " + lrScheduler()
+                    + " is not supported by mask3d; use steplr (released default) or constant");
         }
-        if (integer("warmup_epochs") > 0) throw new InputException("warmup_epochs = " + integer("warmup_epochs") + ": warm-up is not supported by mask3d; use 0");
-        int planes = integer("planes");
-        if (planes < 8 || planes % 8 != 0) throw new InputException("planes must be a positive multiple of 8, got " + planes);
-        if (integer("batch_size") < 1) throw new InputException("batch_size must be at least 1, got " + integer("batch_size"));
-        if (!(number("lr") > 0)) throw new InputException("lr must be positive, got " + string("lr"));
-        int[] wh = imageWh();
-        if (wh[0] < 16 || wh[1] < 16) throw new InputException("image size must be at least 16x16, got " + wh[0] + "x" + wh[1]);
-        String dev = string("device").toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "cpu", "gpu").contains(dev)) throw new InputException("device must be auto, cpu or gpu, got '" + dev + "'");
-        if (integer("nan_patience") < 1) throw new InputException("nan_patience must be at least 1");
-        if (integer("val_every") < 1 || integer("log_every") < 1) throw new InputException("val_every and log_every must be at least 1");
+        if (values.get(WARMUP_EPOCHS) > 0) {
+            throw new InputException(values.where("warmup_epochs") + ": warmup_epochs = " + values.get(WARMUP_EPOCHS)
+                    + ": warm-up is not supported by mask3d; use 0");
+        }
     }
 
     public Stage stage() { return stage; }
-    public String string(String key) { return cfg.string(key, def(key)).trim(); }
+
+    /** The key table this config follows ({@link #schema(Stage)}). */
+    public ConfigSchema schema() { return values.schema(); }
+
+    /** The typed value of {@code key} (matched by name: a stage's variant of a key reads the same value). */
+    public <T> T get(ConfigKey<T> key) { return values.get(key); }
+
+    // ---------------------------------------------------------------------------- typed accessors
+    public String rootDir() { return values.get(ROOT_DIR); }
+    public String valDir() { return values.get(VAL_DIR); }
+    public String datasetName() { return values.get(DATASET_NAME); }
+    public long seed() { return values.get(SEED); }
+    /** Image {width, height}: {@code img_wh} (stage 1) or {@code img_hw} reversed (stage 2). */
+    public int[] imageSize() {
+        if (stage == Stage.MPI) return values.get(IMG_WH).clone();
+        int[] hw = values.get(IMG_HW);
+        return new int[]{hw[1], hw[0]};
+    }
+    /** Image {width, height} (same as {@link #imageSize()}). */
+    public int[] imageWh() { return imageSize(); }
+    /** The loss, one this stage accepts. */
+    public LossType lossType() { return values.get(LOSS_TYPE); }
+    public int batchSize() { return values.get(BATCH_SIZE); }
+    public int numEpochs() { return values.get(NUM_EPOCHS); }
+    public int numSteps() { return values.get(NUM_STEPS); }
+    public int numGpus() { return values.get(NUM_GPUS); }
+    /** Initial weights of the trained network, or null. */
+    public Path ckptPath() { return values.get(CKPT_PATH); }
+    public String optimizer() { return values.get(OPTIMIZER); }
+    public double lr() { return values.get(LR); }
+    public double weightDecay() { return values.get(WEIGHT_DECAY); }
+    /** {@code steplr} or {@code constant}, as written. */
+    public String lrScheduler() { return values.get(LR_SCHEDULER); }
+    /** MultiStepLR milestones, in epochs. */
+    public int[] decaySteps() { return values.get(DECAY_STEP).clone(); }
+    public double decayGamma() { return values.get(DECAY_GAMMA); }
+    public String expName() { return values.get(EXP_NAME); }
+    public Path logDir() { return values.get(LOG_DIR); }
+    /** Checkpoint folder parent, or null (the run directory's checkpoints/). */
+    public Path ckptDir() { return values.get(CKPT_DIR); }
+    public boolean debug() { return values.get(DEBUG); }
+    /** Stage 2: the frozen MPINet3d's weights, or null (random). */
+    public Path mpiModel() { return values.get(MPI_MODEL); }
+    /** {@code auto}, {@code cpu} or {@code gpu}. */
+    public String device() { return values.get(DEVICE); }
+    public int planes() { return values.get(PLANES); }
+    /** Stage 1: the RealEstate10K frames root, or null. */
+    public Path framesDir() { return values.get(FRAMES_DIR); }
+    /** Stage 1: the training crop side. */
+    public int crop() { return values.get(CROP); }
+    /** torchvision vgg19_bn weights, or null. */
+    public Path vggWeights() { return values.get(VGG_WEIGHTS); }
+    public int valEvery() { return values.get(VAL_EVERY); }
+    public int logEvery() { return values.get(LOG_EVERY); }
+    public int ckptEvery() { return values.get(CKPT_EVERY); }
+    public int keepTopK() { return values.get(KEEP_TOP_K); }
+    public int nanPatience() { return values.get(NAN_PATIENCE); }
+    public int syntheticRows() { return values.get(SYNTHETIC_ROWS); }
+    public int syntheticCols() { return values.get(SYNTHETIC_COLS); }
+    public int syntheticFrames() { return values.get(SYNTHETIC_FRAMES); }
+    public long syntheticSeed() { return values.get(SYNTHETIC_SEED); }
+
+    // ---------------------------------------------------------------------------- by name
+    /** The text of a key (as written, stripped; or its default). */
+    public String string(String key) { return values.text(key); }
+    /** A numeric key as an int (a number key rounded). */
     public int integer(String key) { return (int) Math.round(number(key)); }
-    public long longValue(String key) { return (long) number(key); }
+    /** A numeric key as a long. */
+    public long longValue(String key) {
+        return values.value(key) instanceof Number n && !(n instanceof Double) ? n.longValue() : (long) number(key);
+    }
+    /** A numeric key as a double. */
     public double number(String key) {
+        if (values.value(key) instanceof Number n) return n.doubleValue();
         String s = string(key);
         try {
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new InputException("'" + key + "' must be a number, got '" + s + "'");
+            throw new InputException(values.where(key) + ": '" + key + "' must be a number, got '" + s + "'");
         }
     }
-    public boolean bool(String key) { return cfg.has(key) ? cfg.bool(key, false) : Boolean.parseBoolean(def(key)); }
+    /** A boolean key. */
+    public boolean bool(String key) {
+        if (values.value(key) instanceof Boolean b) return b;
+        throw new IllegalArgumentException(key + " is not a True/False key");
+    }
+    /** An integer-list key. */
     public int[] integers(String key) {
-        return cfg.has(key) ? cfg.integers(key, 0, null) : ConfigFile.of(Path.of("defaults"), Map.of(key, def(key))).integers(key, 0, null);
+        if (values.value(key) instanceof int[] v) return v.clone();
+        throw new IllegalArgumentException(key + " is not an integer-list key");
     }
     /** The path of a key, or null when empty. */
     public Path path(String key) {
@@ -156,37 +311,11 @@ public final class TrainConfig {
         return s.isEmpty() ? null : Path.of(s);
     }
 
-    /** Image {width, height}: {@code img_wh} (stage 1) or {@code img_hw} reversed (stage 2). */
-    public int[] imageWh() {
-        if (stage == Stage.MPI) {
-            int[] wh = cfg.has("img_wh") ? cfg.integers("img_wh", 2, null) : new int[]{640, 360};
-            return wh;
-        }
-        int[] hw = cfg.has("img_hw") ? cfg.integers("img_hw", 2, null) : new int[]{360, 640};
-        return new int[]{hw[1], hw[0]};
-    }
-
-    public long seed() { return longValue("seed"); }
-
-    private String def(String key) {
-        for (Key k : keys(stage)) if (k.name().equals(key)) return k.def();
-        throw new IllegalArgumentException("no key " + key);
-    }
-
     /** Every key with the value in use and its comment, in the released format (the run directory's config.txt). */
     public String resolvedText() {
-        StringBuilder sb = new StringBuilder("# resolved " + (stage == Stage.MASK ? "train-mask" : "train-mpi")
-                + " config (every key, as used)\n");
-        Map<String, String> v = new LinkedHashMap<>();
-        for (Key k : keys(stage)) v.put(k.name(), cfg.has(k.name()) ? cfg.string(k.name(), "").trim() : k.def());
-        int width = v.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().length() + 3).max().orElse(20);
-        for (Key k : keys(stage)) {
-            String line = k.name() + " = " + v.get(k.name());
-            sb.append(line).append(" ".repeat(Math.max(1, width - line.length() + 2))).append("# ").append(k.comment()).append('\n');
-        }
-        return sb.toString();
+        return values.resolvedText("resolved " + (stage == Stage.MASK ? "train-mask" : "train-mpi") + " config (every key, as used)");
     }
 
     /** The raw values given in the file and overrides (for --resume: the run's config plus new overrides). */
-    public Map<String, String> given() { return cfg.values(); }
+    public Map<String, String> given() { return values.given(); }
 }

@@ -73,7 +73,7 @@ public final class Trainer {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
 
     /** The default run directory of a config: {@code log_dir/exp_name}. */
-    public static Path runDir(TrainConfig c) { return Path.of(c.string("log_dir")).resolve(c.string("exp_name")); }
+    public static Path runDir(TrainConfig c) { return c.logDir() == null ? Path.of(c.expName()) : c.logDir().resolve(c.expName()); }
 
     /** The config of an existing run ({@code RUN/config.txt}) with new overrides (e.g. a larger num_steps). */
     public static TrainConfig resumeConfig(TrainConfig.Stage stage, Path run, Map<String, String> overrides) {
@@ -100,7 +100,7 @@ public final class Trainer {
     /** The device of the config's {@code device} key. */
     public static Device device(TrainConfig c) {
         int gpus = Engine.getInstance().getGpuCount();
-        return switch (c.string("device").toLowerCase(Locale.ROOT)) {
+        return switch (c.device()) {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (gpus == 0) throw new InputException("device = gpu, but the engine sees no GPU (use device = auto or cpu)");
@@ -122,7 +122,7 @@ public final class Trainer {
             // the data and weights are checked before anything is written or deleted
             TrainingStage stage = c.stage() == TrainConfig.Stage.MASK ? new MaskTraining(c, manager) : new MpiTraining(c, manager);
             createRunDir(run, c, mode);
-            try (stage; Adam adam = new Adam(new ArrayList<>(stage.trainable().getParameters().values()), c.number("weight_decay"))) {
+            try (stage; Adam adam = new Adam(new ArrayList<>(stage.trainable().getParameters().values()), c.weightDecay())) {
                 List<Parameter> params = new ArrayList<>(stage.trainable().getParameters().values());
                 long step = 0;
                 double wall0 = 0;
@@ -140,14 +140,14 @@ public final class Trainer {
                     l.message(String.format(Locale.ROOT, "resuming %s from step %d (%s)", run, step, last.getFileName()));
                 }
                 writeRunJson(run, c, device, stage, last != null, step);
-                int batch = c.integer("batch_size");
+                int batch = c.batchSize();
                 long total = totalSteps(c, stage.dataSize());
                 if (step >= total) l.message("nothing to do: the run is at step " + step + " of " + total + " (raise num_steps to continue)");
                 MetricsLog metrics = MetricsLog.open(run.resolve("metrics.csv"), stage.terms(), step);
-                int valEvery = c.bool("debug") ? 1 : c.integer("val_every");
-                int ckEvery = c.bool("debug") ? 1 : c.integer("ckpt_every") > 0 ? c.integer("ckpt_every") : valEvery;
-                int logEvery = c.bool("debug") ? 1 : c.integer("log_every");
-                int patience = c.integer("nan_patience"), topK = c.integer("keep_top_k");
+                int valEvery = c.debug() ? 1 : c.valEvery();
+                int ckEvery = c.debug() ? 1 : c.ckptEvery() > 0 ? c.ckptEvery() : valEvery;
+                int logEvery = c.debug() ? 1 : c.logEvery();
+                int patience = c.nanPatience(), topK = c.keepTopK();
                 l.started(step, total);
                 long t0 = System.nanoTime();
                 long firstStep = step;
@@ -221,31 +221,31 @@ public final class Trainer {
 
     /** Training length: num_steps or num_epochs × ceil(data / batch), whichever is smaller (debug: 2). */
     public static long totalSteps(TrainConfig c, int dataSize) {
-        if (c.bool("debug")) return 2;
+        if (c.debug()) return 2;
         long perEpoch = stepsPerEpoch(c, dataSize);
-        long byEpochs = c.longValue("num_epochs") * perEpoch;
-        long steps = c.longValue("num_steps");
+        long byEpochs = (long) c.numEpochs() * perEpoch;
+        long steps = c.numSteps();
         return steps > 0 ? Math.min(steps, byEpochs) : byEpochs;
     }
 
     static long stepsPerEpoch(TrainConfig c, int dataSize) {
-        int b = c.integer("batch_size");
+        int b = c.batchSize();
         return Math.max(1, (dataSize + b - 1) / b);
     }
 
     /** The learning rate of step s (1-based): constant, or MultiStepLR over epochs (decay_step, decay_gamma). */
     public static double learningRate(TrainConfig c, long s, int dataSize) {
-        double lr = c.number("lr");
-        if (c.string("lr_scheduler").equalsIgnoreCase("constant")) return lr;
+        double lr = c.lr();
+        if (c.lrScheduler().equalsIgnoreCase("constant")) return lr;
         long epoch = (s - 1) / stepsPerEpoch(c, dataSize);
-        double gamma = c.number("decay_gamma");
-        for (int m : c.integers("decay_step")) if (epoch >= m) lr *= gamma;
+        double gamma = c.decayGamma();
+        for (int m : c.decaySteps()) if (epoch >= m) lr *= gamma;
         return lr;
     }
 
     static Path checkpointsDir(TrainConfig c, Path run) {
-        Path d = c.path("ckpt_dir");
-        return d == null ? run.resolve("checkpoints") : d.resolve(c.string("exp_name"));
+        Path d = c.ckptDir();
+        return d == null ? run.resolve("checkpoints") : d.resolve(c.expName());
     }
 
     /** Checks the run directory against the mode; returns the checkpoint to resume from (null for a new run). */
@@ -275,7 +275,7 @@ public final class Trainer {
         Path ckDir = checkpointsDir(c, run);
         if (mode == Mode.OVERWRITE) {
             deleteRecursively(run);
-            if (c.path("ckpt_dir") != null) deleteRecursively(ckDir);
+            if (c.ckptDir() != null) deleteRecursively(ckDir);
         }
         try {
             Files.createDirectories(run.resolve("samples"));

@@ -53,7 +53,7 @@ class EvalConfigTest {
     }
 
     @Test void badValuesNameTheKey() {
-        assertTrue(error("planes", "12").startsWith("planes must be a positive multiple of 8"));
+        assertEquals("--set planes: planes must be a positive multiple of 8 (MPINet3d pools depth 3 times), got '12'", error("planes", "12"));
         assertTrue(error("targets", "[7, 2]").contains("camera 2 is a source"));
         assertTrue(error("sources", "[3, 3]").contains("sources must be two different cameras"));
         assertTrue(error("metrics", "psnr, lpips").contains("unknown metric 'lpips'"));
@@ -64,7 +64,7 @@ class EvalConfigTest {
         assertTrue(error("device", "tpu").contains("device must be cpu, gpu or auto"));
         assertTrue(error("data", "/some/scene").contains("static_mask = exact needs data = synthetic"));
         assertTrue(error("data", "/some/scene", "static_mask", "background").contains("model is empty"));
-        assertTrue(error("train_plane_counts", "[12]").contains("train_plane_counts must hold positive multiples of 8"));
+        assertTrue(error("train_plane_counts", "[12]").contains("train_plane_counts must be a list of positive multiples of 8"));
         assertTrue(error("model", "/m.ckpt", "train_plane_counts", "[8]").contains("with model given set it to []"));
         assertTrue(error("stage2_steps", "0").contains("stage2_steps must be at least 1"));
         assertTrue(error("mask2d_soft", "maybe").contains("mask2d_soft must be True or False"));
@@ -72,10 +72,27 @@ class EvalConfigTest {
         assertTrue(typo.contains("unknown key 'plane_count'") && typo.contains("did you mean 'plane_counts'"), typo);
     }
 
+    @Test void typedCopiesAndResolvedText() throws Exception {
+        EvalConfig d = EvalConfig.defaults();
+        EvalConfig c = d.with(EvalConfig.PLANES, 32).with(EvalConfig.LOSS_ABLATION, List.of(MaskStageLoss.NO_MASK))
+                .with(EvalConfig.MODEL, Path.of("runs/m/checkpoints/last")).with(EvalConfig.TRAIN_PLANE_COUNTS, new int[0]);
+        assertEquals(32, c.planes());
+        assertEquals(List.of(MaskStageLoss.NO_MASK), c.lossAblation());
+        assertEquals(Path.of("runs/m/checkpoints/last"), c.model());
+        assertEquals(16, d.planes());
+        assertTrue(assertThrows(InputException.class, () -> d.with(EvalConfig.PLANES, 12)).getMessage().startsWith("with planes: "));
+        Path f = tmp.resolve("resolved.txt");
+        Files.writeString(f, c.resolvedText());
+        EvalConfig back = EvalConfig.resolve(f, Map.of());
+        assertEquals(c.asMap().keySet(), back.asMap().keySet());
+        assertEquals(c.resolvedText(), back.resolvedText());
+        assertEquals(d.resolvedText(), EvalConfig.resolve(Path.of("../configs/evaluate_synthetic.txt"), Map.of("out_dir", "runs/evaluate")).resolvedText());
+    }
+
     @Test void fileErrorsNameTheLine() throws Exception {
         Path f = tmp.resolve("e.txt");
         Files.writeString(f, "data = synthetic\nplanes = many\n");
         var e = assertThrows(InputException.class, () -> EvalConfig.resolve(f, Map.of()));
-        assertTrue(e.getMessage().contains("planes must be an integer"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("e.txt:2: planes must be an integer, got 'many'"), e.getMessage());
     }
 }
