@@ -81,8 +81,11 @@ import java.util.function.Function;
 public final class Pickle {
     private Pickle() {}
 
-    /** The deepest nesting of containers a pickle may hold (Python's default recursion limit is 1000). */
-    public static final int MAX_DEPTH = 500;
+    /**
+     * The deepest nesting of containers a pickle may hold. Checkpoints nest a few levels (a Lightning checkpoint's
+     * optimizer state: 5); 200 keeps every recursive walk of the result within a 256 KiB thread stack.
+     */
+    public static final int MAX_DEPTH = 200;
 
     /** Python's {@code sys.int_info.default_max_str_digits}: the longest int a pickle may hold, in decimal digits. */
     public static final int MAX_INT_DIGITS = 4300;
@@ -301,6 +304,7 @@ public final class Pickle {
         final HashMap<Object, Object> shared = new HashMap<>();
         final Untrusted.Budget budget;
         final boolean capped;
+        Tuple empty;
         int opPos;
 
         Reader(ByteBuffer buf, Map<String, Callable> allowed, Function<Object, Object> persistentLoad,
@@ -315,8 +319,10 @@ public final class Pickle {
             this.budget = budget;
         }
 
-        /** Rough heap cost of one pushed reference plus a small object. */
-        static final int SLOT = 24;
+        static final Object[] NO_ITEMS = new Object[0];
+
+        /** Rough heap cost of one pushed reference (with the stack's growth), and of a container with its bookkeeping. */
+        static final int SLOT = 16, CONTAINER = 96;
 
         int depthOf(Object o) {
             if (o == null) return 0;
@@ -331,7 +337,7 @@ public final class Pickle {
             if (d == 0) d = 1;
             if (d > MAX_DEPTH) throw new PickleError(tooDeep());
             depths.put(container, d);
-            budget.charge(SLOT + 8L * items.size(), "the pickle's data");
+            budget.charge(CONTAINER + 8L * items.size(), "the pickle's data");
             return container;
         }
 
@@ -346,13 +352,27 @@ public final class Pickle {
 
         /** A new tuple: shared with an equal one read before when hashable. */
         Tuple tuple(Object[] items) {
-            Tuple t = nest(new Tuple(items), Arrays.asList(items));
+            int d = 1;
+            for (Object o : items) d = Math.max(d, depthOf(o) + 1);
+            if (d > MAX_DEPTH) throw new PickleError(tooDeep());
+            if (items.length == 0 && empty != null) return empty;
+            Tuple t = new Tuple(items);
+            if (items.length == 0) empty = t;
+            boolean hashable = true;
             for (Object o : items) {
-                if (o instanceof Tuple u ? !u.hashable : o instanceof List<?> || o instanceof Map<?, ?> || o instanceof Set<?>) return t;
+                if (o instanceof Tuple u ? !u.hashable : o instanceof List<?> || o instanceof Map<?, ?> || o instanceof Set<?>) {
+                    hashable = false;
+                    break;
+                }
             }
-            t.hashable = true;
-            Object prev = shared.putIfAbsent(t, t);
-            return prev != null ? (Tuple) prev : t;
+            if (hashable) {
+                t.hashable = true;
+                Object prev = shared.putIfAbsent(t, t);
+                if (prev != null) return (Tuple) prev;
+            }
+            budget.charge(CONTAINER + 8L * items.length, "the pickle's data");
+            depths.put(t, d);
+            return t;
         }
 
         String str(String v) {
@@ -434,7 +454,7 @@ public final class Pickle {
                     case 'X': push(str(new String(bytes(in.getInt()), StandardCharsets.UTF_8))); break;
                     case 0x8c: push(str(new String(bytes(in.get() & 0xff), StandardCharsets.UTF_8))); break;
                     case 0x8d: push(str(new String(bytes(in.getLong()), StandardCharsets.UTF_8))); break;
-                    case ')': push(tuple(new Object[0])); break;
+                    case ')': push(tuple(NO_ITEMS)); break;
                     case 't': push(tuple(popMark().toArray())); break;
                     case 0x85: push(tuple(new Object[]{pop()})); break;
                     case 0x86: { Object b = pop(), a = pop(); push(tuple(new Object[]{a, b})); break; }
@@ -617,7 +637,7 @@ public final class Pickle {
 
         void memoPut(long key) {
             Object v = peek();
-            if (memo.put(key, v) == null) budget.charge(64, "the pickle's memo");
+            if (memo.put(key, v) == null) budget.charge(80, "the pickle's memo");
         }
 
         void push(Object o) {
