@@ -63,7 +63,7 @@ public final class Npz {
                 }
             }
         } catch (ZipException e) {
-            throw new InputException(path + ": not a readable .npz archive (" + e.getMessage() + ")");
+            throw new InputException(path + ": not a readable .npz archive (" + Untrusted.text(e.getMessage()) + ")");
         } catch (NoSuchFileException e) {
             throw new InputException("file not found: " + path);
         } catch (EOFException e) {

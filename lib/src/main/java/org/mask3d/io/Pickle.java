@@ -279,7 +279,7 @@ public final class Pickle {
             throw new InputException(source + ": pickle is truncated or corrupt (ends inside an opcode at byte "
                     + r.opPos + ")");
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new InputException(source + ": malformed pickle at byte " + r.opPos + " (bad number: " + e.getMessage() + ")");
+            throw new InputException(source + ": malformed pickle at byte " + r.opPos + " (bad number: " + Untrusted.text(e.getMessage()) + ")");
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new InputException(source + ": malformed pickle at byte " + r.opPos + " (" + Untrusted.text(e.getMessage()) + ")");
         } catch (InputException e) {

@@ -358,7 +358,7 @@ public final class TorchCheckpoint {
                 return readLegacy(path, src, new Untrusted.Budget(src));
             }
         } catch (ArithmeticException e) {
-            throw new InputException(src + ": tensor sizes overflow (" + e.getMessage() + ")");
+            throw new InputException(src + ": tensor sizes overflow (" + Untrusted.text(e.getMessage()) + ")");
         }
         if (got >= 262 && new String(head, 257, 5, StandardCharsets.ISO_8859_1).equals("ustar")) {
             throw new InputException(src + ": the tar-based torch.save format of PyTorch <= 0.3 is not supported; re-save it "
@@ -373,7 +373,7 @@ public final class TorchCheckpoint {
         try {
             zip = new ZipFile(path.toFile());
         } catch (ZipException e) {
-            throw new InputException(src + ": corrupt or truncated zip archive (" + e.getMessage() + ")");
+            throw new InputException(src + ": corrupt or truncated zip archive (" + Untrusted.text(e.getMessage()) + ")");
         } catch (IOException e) {
             throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
         }
@@ -455,9 +455,9 @@ public final class TorchCheckpoint {
             Object resolved = resolveTree(root, source, src, budget);
             return new TorchCheckpoint(path, "zip", prefix, resolved);
         } catch (ZipException e) {
-            throw new InputException(src + ": corrupt zip archive (" + e.getMessage() + ")");
+            throw new InputException(src + ": corrupt zip archive (" + Untrusted.text(e.getMessage()) + ")");
         } catch (IOException e) {
-            throw new InputException(src + ": cannot read (" + e.getMessage() + ")", e);
+            throw new InputException(src + ": cannot read (" + Untrusted.text(e.getMessage()) + ")", e);
         }
     }
 
@@ -625,7 +625,7 @@ public final class TorchCheckpoint {
             };
             return new TorchCheckpoint(path, "legacy", null, resolveTree(root, source, src, budget));
         } catch (IOException e) {
-            throw new InputException(src + ": cannot read (" + e.getMessage() + ")", e);
+            throw new InputException(src + ": cannot read (" + Untrusted.text(e.getMessage()) + ")", e);
         }
     }
 
