@@ -728,8 +728,10 @@ public final class TorchCheckpoint {
         }
         StorageType st0 = s.type();
         int outWidth = st0 == StorageType.FLOAT || st0 == StorageType.HALF || st0 == StorageType.BFLOAT16 ? 4 : 8;
-        // count <= storage numel; its bytes and the decoded array are charged before either is allocated
-        budget.charge(count * st0.size + (long) n * outWidth, what);
+        // count <= storage numel; the decoded array is charged, and the storage bytes read for it (dropped after
+        // decoding) must fit beside it, before either is allocated
+        budget.charge((long) n * outWidth, what);
+        budget.require(count * st0.size, what + "'s storage bytes");
         ByteBuffer b = numel == 0 ? ByteBuffer.allocate(0) : source.read(s, s.start() + t.offset, count, name);
         // element index (relative to the tensor's first element) for each C-order position
         int[] idx = new int[nd];

@@ -120,12 +120,17 @@ public final class Untrusted {
          * @throws InputException "src: what needs N bytes, over the memory budget of M bytes (-Dmask3d.maxBytes)"
          */
         void charge(long bytes, String what) {
+            require(bytes, what);
+            used += bytes;
+        }
+
+        /** Checks that {@code bytes} more would fit now, for a buffer that is dropped again (not added to the total). */
+        void require(long bytes, String what) {
             if (bytes < 0 || bytes > max - used) {
                 throw new InputException(src + ": " + what + " needs " + (bytes < 0 ? "more than 2^63" : String.valueOf(bytes))
                         + " bytes" + (used > 0 ? " (after " + used + " already read)" : "") + ", over the memory budget of " + max
                         + " bytes (-D" + MAX_BYTES_PROPERTY + ")");
             }
-            used += bytes;
         }
     }
 }
