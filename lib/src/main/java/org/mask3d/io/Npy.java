@@ -34,10 +34,16 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    /** Reads a {@code .npy} file. */
+    /** Longest header read (numpy itself writes a few hundred bytes; it refuses headers over 10,000 by default). */
+    static final int MAX_HEADER = 1 << 16;
+
+    /**
+     * Reads a {@code .npy} file. The header's sizes are checked against the file's size and the memory budget
+     * ({@link Untrusted#maxBytes()}) before anything is allocated.
+     */
     public static NpyArray read(Path path) {
         try (InputStream in = Files.newInputStream(path)) {
-            return read(in, path.toString());
+            return read(in, path.toString(), Files.size(path), new Untrusted.Budget(path.toString()));
         } catch (NoSuchFileException e) {
             throw new InputException("file not found: " + path);
         } catch (IOException e) {
@@ -46,44 +52,86 @@ public final class Npy {
     }
 
     /**
-     * Reads one array from a stream.
+     * Reads one array from a stream whose length is not known: the array may be at most the memory budget
+     * ({@link Untrusted#maxBytes()}), and its data are read in growing chunks, so a header that declares more data
+     * than the stream holds allocates no more than about twice what the stream really holds.
      *
      * @param name the file (or {@code archive.npz: key}) named in error messages
      */
     public static NpyArray read(InputStream input, String name) throws IOException {
+        return read(input, name, -1, new Untrusted.Budget(name));
+    }
+
+    /**
+     * Reads one array.
+     *
+     * @param available the bytes the stream holds from here on, or -1 if unknown
+     * @param budget charged with the array's bytes before they are allocated
+     */
+    static NpyArray read(InputStream input, String name, long available, Untrusted.Budget budget) throws IOException {
+        Header h = readHeader(input, name, available);
+        long bytes = h.dataBytes();
+        if (available >= 0 && bytes > available - h.headerBytes) {
+            throw new InputException(name + ": truncated data: shape " + java.util.Arrays.toString(h.shape) + " "
+                    + h.descr + " needs " + bytes + " bytes, file has " + Math.max(0, available - h.headerBytes));
+        }
+        if (bytes > Integer.MAX_VALUE - 64) {
+            throw new InputException(name + ": array too large: shape " + java.util.Arrays.toString(h.shape) + " "
+                    + h.descr + " needs " + bytes + " bytes (at most " + (Integer.MAX_VALUE - 64) + " per array)");
+        }
+        budget.charge(bytes, "array of shape " + java.util.Arrays.toString(h.shape) + " " + h.descr);
+        return readData(input, name, h, available >= 0);
+    }
+
+    /** A parsed header: dtype, order, shape, and how many bytes the header took (magic included). */
+    record Header(String descr, ByteOrder order, int width, boolean fortran, int[] shape, long count, long headerBytes) {
+        long dataBytes() { return count * width; }
+    }
+
+    /** Reads and checks the header: version, length, dict, dtype, shape (a product that overflows is an error). */
+    static Header readHeader(InputStream input, String name, long available) throws IOException {
         DataInputStream in = new DataInputStream(input);
         byte[] magic = new byte[6];
+        int major;
+        long headerLen;
         try {
             in.readFully(magic);
+            for (int i = 0; i < 6; i++) {
+                if (magic[i] != MAGIC[i]) throw new InputException(name + ": not a .npy file (bad magic bytes)");
+            }
+            major = in.readUnsignedByte();
+            in.readUnsignedByte();
+            if (major == 1) {
+                headerLen = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
+            } else if (major == 2 || major == 3) {
+                headerLen = Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
+            } else {
+                throw new InputException(name + ": unsupported .npy format version " + major);
+            }
         } catch (EOFException e) {
             throw new InputException(name + ": not a .npy file (shorter than its header)");
         }
-        for (int i = 0; i < 6; i++) {
-            if (magic[i] != MAGIC[i]) throw new InputException(name + ": not a .npy file (bad magic bytes)");
+        long prefix = major == 1 ? 10 : 12;
+        if (headerLen > MAX_HEADER) {
+            throw new InputException(name + ": .npy header length " + headerLen + " is over the limit of " + MAX_HEADER + " bytes");
         }
-        int major = in.readUnsignedByte();
-        in.readUnsignedByte();
-        long headerLen;
-        if (major == 1) {
-            headerLen = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
-        } else if (major == 2 || major == 3) {
-            headerLen = Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
-        } else {
-            throw new InputException(name + ": unsupported .npy format version " + major);
+        if (available >= 0 && headerLen > available - prefix) {
+            throw new InputException(name + ": truncated .npy header (declares " + headerLen + " bytes, file has "
+                    + Math.max(0, available - prefix) + ")");
         }
-        if (headerLen > 1 << 20) throw new InputException(name + ": .npy header too long (" + headerLen + ")");
         byte[] hb = new byte[(int) headerLen];
         try {
             in.readFully(hb);
         } catch (EOFException e) {
-            throw new InputException(name + ": truncated .npy header");
+            throw new InputException(name + ": truncated .npy header (declares " + headerLen + " bytes)");
         }
         String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(header);
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
         if (!d.find() || !f.find() || !s.find()) {
-            throw new InputException(name + ": malformed .npy header: " + header.trim());
+            throw new InputException(name + ": malformed .npy header " + Untrusted.quote(header.trim())
+                    + " (expected 'descr', 'fortran_order' and 'shape')");
         }
         String descr = d.group(1);
         boolean fortran = f.group(1).equals("True");
@@ -96,27 +144,57 @@ public final class Npy {
             case "<f8": order = ByteOrder.LITTLE_ENDIAN; width = 8; break;
             case ">f8": order = ByteOrder.BIG_ENDIAN; width = 8; break;
             default:
-                throw new InputException(name + ": dtype '" + descr + "' is not supported; expected float32 or "
+                throw new InputException(name + ": dtype " + Untrusted.quote(descr) + " is not supported; expected float32 or "
                         + "float64 (descr <f4, >f4, <f8 or >f8)");
         }
-        long n = NpyArray.count(shape);
-        if (n * width > Integer.MAX_VALUE - 64) throw new InputException(name + ": array too large " + n);
-        byte[] raw = new byte[(int) (n * width)];
-        int got = in.readNBytes(raw, 0, raw.length);
-        if (got != raw.length) {
-            throw new InputException(name + ": truncated data: shape " + java.util.Arrays.toString(shape)
-                    + " " + descr + " needs " + raw.length + " bytes, file has " + got);
+        long n = 1;
+        for (int dim : shape) {
+            try {
+                n = Math.multiplyExact(n, dim);
+                Math.multiplyExact(n, width);
+            } catch (ArithmeticException e) {
+                throw new InputException(name + ": shape " + java.util.Arrays.toString(shape) + " in the .npy header holds more "
+                        + "than 2^63 bytes (the product of its dimensions overflows)");
+            }
         }
-        ByteBuffer bb = ByteBuffer.wrap(raw).order(order);
-        if (width == 4) {
-            float[] v = new float[(int) n];
+        return new Header(descr, order, width, fortran, shape, n, prefix + headerLen);
+    }
+
+    /** Reads the data a checked header declares; {@code sizeKnown}: the caller checked the stream holds them. */
+    static NpyArray readData(InputStream in, String name, Header h, boolean sizeKnown) throws IOException {
+        int len = (int) h.dataBytes();
+        byte[] raw;
+        int got;
+        if (sizeKnown) {
+            raw = new byte[len];
+            got = in.readNBytes(raw, 0, len);
+        } else {
+            // grow with what really arrives, so a header that lies allocates little
+            raw = new byte[Math.min(len, 1 << 16)];
+            got = 0;
+            while (got < len) {
+                if (got == raw.length) raw = java.util.Arrays.copyOf(raw, (int) Math.min(len, 2L * raw.length));
+                int r = in.read(raw, got, raw.length - got);
+                if (r < 0) break;
+                got += r;
+            }
+        }
+        if (got != len) {
+            throw new InputException(name + ": truncated data: shape " + java.util.Arrays.toString(h.shape) + " " + h.descr
+                    + " needs " + len + " bytes, file has " + got);
+        }
+        int n = (int) h.count;
+        int[] shape = h.shape;
+        ByteBuffer bb = ByteBuffer.wrap(raw).order(h.order);
+        if (h.width == 4) {
+            float[] v = new float[n];
             bb.asFloatBuffer().get(v);
-            if (fortran) v = fortranToC(v, shape);
+            if (h.fortran) v = fortranToC(v, shape);
             return NpyArray.ofFloat(v, shape);
         } else {
-            double[] v = new double[(int) n];
+            double[] v = new double[n];
             bb.asDoubleBuffer().get(v);
-            if (fortran) v = fortranToC(v, shape);
+            if (h.fortran) v = fortranToC(v, shape);
             return NpyArray.ofDouble(v, shape);
         }
     }
@@ -127,11 +205,16 @@ public final class Npy {
             String t = part.trim();
             if (t.isEmpty()) continue;
             if (t.endsWith("L")) t = t.substring(0, t.length() - 1);
+            int v;
             try {
-                dims.add(Integer.parseInt(t));
+                v = Integer.parseInt(t);
             } catch (NumberFormatException e) {
-                throw new InputException(name + ": bad shape in .npy header: (" + s + ")");
+                throw new InputException(name + ": bad shape in .npy header: " + Untrusted.quote("(" + s + ")")
+                        + " (dimensions must be integers from 0 to " + Integer.MAX_VALUE + ")");
             }
+            if (v < 0) throw new InputException(name + ": negative dimension " + v + " in .npy header shape " + Untrusted.quote("(" + s + ")"));
+            if (dims.size() == 64) throw new InputException(name + ": .npy header shape has more than 64 dimensions");
+            dims.add(v);
         }
         return dims.stream().mapToInt(Integer::intValue).toArray();
     }

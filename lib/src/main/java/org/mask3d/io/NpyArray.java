@@ -37,7 +37,11 @@ public final class NpyArray {
         long n = 1;
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
-            n *= s;
+            try {
+                n = Math.multiplyExact(n, s);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds more than 2^63 values");
+            }
         }
         return n;
     }

@@ -10,6 +10,8 @@ import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,14 +61,42 @@ import java.util.function.Function;
  *
  * <p>Dict keys must be hashable in Python's sense (no list, dict or set keys), which also keeps self-referencing
  * structures out of Java's {@code hashCode}.
+ *
+ * <h2>Limits (hostile pickles)</h2>
+ * <ul>
+ *   <li>One depth limit, {@link #MAX_DEPTH}, for every recursive path: each container made while reading records its
+ *       nesting depth (tuples, lists, dicts, sets, instances, what a callable or a persistent id returns), and one
+ *       deeper than the limit ends the read with an {@link InputException} naming the source and "nesting deeper than
+ *       {@value #MAX_DEPTH} levels". The recursive walks over the result (hashing tuple keys, {@link #repr},
+ *       {@code TorchCheckpoint}'s tensor pass) stop at the same limit, so cyclic structures (made through the memo)
+ *       cannot recurse without end.</li>
+ *   <li>Memory: every value pushed, memoised or marked is charged to the caller's budget
+ *       ({@link Untrusted#maxBytes()}), a pickle is read up to a byte cap, and decimal integers are limited to
+ *       {@value #MAX_INT_DIGITS} digits (Python's own limit; binary ones to the same size).</li>
+ *   <li>Time: equal hashable tuples, strings and big integers are shared (one object each), and tuples cache their
+ *       hash, so using a large key many times costs its size once, not each time.</li>
+ *   <li>Text from the pickle is escaped in every message ({@link Untrusted#quote}).</li>
+ * </ul>
  */
 public final class Pickle {
     private Pickle() {}
 
+    /**
+     * The deepest nesting of containers a pickle may hold. Checkpoints nest a few levels (a Lightning checkpoint's
+     * optimizer state: 5); 200 keeps every recursive walk of the result within a 256 KiB thread stack.
+     */
+    public static final int MAX_DEPTH = 200;
+
+    /** Python's {@code sys.int_info.default_max_str_digits}: the longest int a pickle may hold, in decimal digits. */
+    public static final int MAX_INT_DIGITS = 4300;
+
+    /** The message part every depth refusal carries. */
+    static String tooDeep() { return "nesting deeper than " + MAX_DEPTH + " levels"; }
+
     /** An inert reference to a Python global (a class or function) that was never imported. */
     public record Global(String module, String name) {
         public String qualifiedName() { return module + "." + name; }
-        @Override public String toString() { return qualifiedName(); }
+        @Override public String toString() { return Untrusted.text(qualifiedName()); }
     }
 
     /** An allow-listed callable: the Java function that stands in for a Python global. */
@@ -101,14 +131,16 @@ public final class Pickle {
         public Object state() { return state; }
         void state(Object s) { this.state = s; }
 
-        @Override public String toString() {
-            return "<inert " + type + (items.isEmpty() ? "" : " " + items) + (state == null ? "" : " state=" + state) + ">";
-        }
+        @Override public String toString() { return repr(this); }
     }
 
     /** A Python tuple: an unmodifiable list, hashable when its elements are. */
     public static final class Tuple extends AbstractList<Object> implements RandomAccess {
         private final Object[] items;
+        private int hash;
+        private boolean hashed;
+        /** Set by the reader when every item is hashable (no list, dict or set at any depth). */
+        private boolean hashable;
 
         Tuple(Object[] items) { this.items = items; }
 
@@ -117,12 +149,27 @@ public final class Pickle {
         @Override public Object get(int i) { return items[i]; }
         @Override public int size() { return items.length; }
         /** For the post-load pass that replaces placeholders (package-private: tuples stay immutable to users). */
-        void replace(int i, Object v) { items[i] = v; }
-        @Override public String toString() {
-            StringBuilder sb = new StringBuilder("(");
-            for (int i = 0; i < items.length; i++) sb.append(i > 0 ? ", " : "").append(describeShort(items[i]));
-            return sb.append(items.length == 1 ? ",)" : ")").toString();
+        void replace(int i, Object v) {
+            items[i] = v;
+            hashed = false;
         }
+
+        /** As {@link List#hashCode()}, cached (a tuple's items are fixed once it is read). */
+        @Override public int hashCode() {
+            if (!hashed) {
+                hash = super.hashCode();
+                hashed = true;
+            }
+            return hash;
+        }
+
+        @Override public boolean equals(Object o) {
+            if (o == this) return true;
+            if (o instanceof Tuple t && (t.items.length != items.length || t.hashCode() != hashCode())) return false;
+            return super.equals(o);
+        }
+
+        @Override public String toString() { return repr(this); }
     }
 
     /** What the caller supplies: the allow-listed callables and the handler for persistent ids. */
@@ -140,7 +187,7 @@ public final class Pickle {
             if (args.size() == 1 && args.get(0) != null) {
                 for (Object pair : iterable(args.get(0), "OrderedDict argument")) {
                     if (!(pair instanceof List<?> p) || p.size() != 2) {
-                        throw new PickleError("OrderedDict argument holds " + describe(pair) + ", expected (key, value) pairs");
+                        throw new PickleError("OrderedDict argument holds " + repr(pair) + ", expected (key, value) pairs");
                     }
                     d.put(hashable(p.get(0)), p.get(1));
                 }
@@ -158,7 +205,7 @@ public final class Pickle {
                 case "latin1": case "latin-1": case "iso-8859-1": return s.getBytes(StandardCharsets.ISO_8859_1);
                 case "utf-8": case "utf8": return s.getBytes(StandardCharsets.UTF_8);
                 case "ascii": return s.getBytes(StandardCharsets.US_ASCII);
-                default: throw new PickleError("_codecs.encode with encoding '" + enc + "' is not supported");
+                default: throw new PickleError("_codecs.encode with encoding " + Untrusted.quote(enc) + " is not supported");
             }
         }));
         // copyreg helpers that protocol 0/1 pickles use to make instances of ordinary classes: read them as inert
@@ -209,21 +256,34 @@ public final class Pickle {
      * @param source named at the start of every error message, e.g. {@code "checkpoint x.ckpt"}
      */
     public static Object load(ByteBuffer buf, String source, Options options) {
+        return load(buf, source, options, new Untrusted.Budget(source), Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #load(ByteBuffer, String, Options)}, charging what the pickle makes to {@code budget}, and reading at
+     * most {@code maxBytes} bytes of pickle.
+     */
+    static Object load(ByteBuffer buf, String source, Options options, Untrusted.Budget budget, int maxBytes) {
         Map<String, Callable> allowed = new LinkedHashMap<>(genericCallables());
         allowed.putAll(options.allowed());
-        Reader r = new Reader(buf, allowed, options.persistentLoad());
+        Reader r = new Reader(buf, allowed, options.persistentLoad(), budget, maxBytes);
         try {
             return r.run();
+        } catch (java.nio.BufferUnderflowException e) {
+            if (r.capped) throw new InputException(source + ": the pickle is longer than the limit of " + maxBytes + " bytes");
+            throw new InputException(source + ": pickle is truncated or corrupt (ends inside an opcode at byte "
+                    + r.opPos + ")");
         } catch (PickleError e) {
             throw new InputException(source + ": " + e.getMessage() + " (pickle byte " + r.opPos + ")");
-        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+        } catch (IndexOutOfBoundsException e) {
             throw new InputException(source + ": pickle is truncated or corrupt (ends inside an opcode at byte "
                     + r.opPos + ")");
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new InputException(source + ": malformed pickle at byte " + r.opPos + " (bad number: " + e.getMessage() + ")");
-        } catch (ClassCastException e) {
-            throw new InputException(source + ": malformed pickle at byte " + r.opPos + " (" + e.getMessage() + ")");
+            throw new InputException(source + ": malformed pickle at byte " + r.opPos + " (bad number: " + Untrusted.text(e.getMessage()) + ")");
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new InputException(source + ": malformed pickle at byte " + r.opPos + " (" + Untrusted.text(e.getMessage()) + ")");
         } catch (InputException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(source + ": ")) throw e;
             throw new InputException(source + ": " + e.getMessage(), e);
         }
     }
@@ -238,13 +298,99 @@ public final class Pickle {
         final ArrayList<Object> stack = new ArrayList<>();
         final ArrayList<Integer> marks = new ArrayList<>();
         final Map<Long, Object> memo = new HashMap<>();
+        /** Nesting depth of each container made here (1 for an empty one); atoms are depth 0. */
+        final IdentityHashMap<Object, Integer> depths = new IdentityHashMap<>();
+        /** One object per distinct hashable tuple, str and big int: equal keys are then compared by identity. */
+        final HashMap<Object, Object> shared = new HashMap<>();
+        final Untrusted.Budget budget;
+        final boolean capped;
+        Tuple empty;
         int opPos;
 
-        Reader(ByteBuffer buf, Map<String, Callable> allowed, Function<Object, Object> persistentLoad) {
-            this.in = buf.slice().order(ByteOrder.LITTLE_ENDIAN);
+        Reader(ByteBuffer buf, Map<String, Callable> allowed, Function<Object, Object> persistentLoad,
+               Untrusted.Budget budget, int maxBytes) {
+            ByteBuffer sl = buf.slice();
+            this.capped = sl.remaining() > maxBytes;
+            if (capped) sl.limit(maxBytes);
+            this.in = sl.order(ByteOrder.LITTLE_ENDIAN);
             this.allowed = allowed;
             this.persistentLoad = persistentLoad;
             this.base = buf;
+            this.budget = budget;
+        }
+
+        static final Object[] NO_ITEMS = new Object[0];
+
+        /** Rough heap cost of one pushed reference (with the stack's growth), and of a container with its bookkeeping. */
+        static final int SLOT = 16, CONTAINER = 96;
+
+        int depthOf(Object o) {
+            if (o == null) return 0;
+            Integer d = depths.get(o);
+            return d == null ? 0 : d;
+        }
+
+        /** Records that {@code container} holds {@code items}; refuses nesting deeper than {@link #MAX_DEPTH}. */
+        <T> T nest(T container, Collection<?> items) {
+            int d = depthOf(container);
+            for (Object o : items) d = Math.max(d, depthOf(o) + 1);
+            if (d == 0) d = 1;
+            if (d > MAX_DEPTH) throw new PickleError(tooDeep());
+            depths.put(container, d);
+            budget.charge(CONTAINER + 8L * items.size(), "the pickle's data");
+            return container;
+        }
+
+        /** A result made from {@code args} (a call or a persistent id): at most as deep as they are. */
+        Object derived(Object result, Object args) {
+            if (result == null || result instanceof String || result instanceof Number || result instanceof Boolean) return result;
+            int d = Math.max(depthOf(result), depthOf(args));
+            if (d > MAX_DEPTH) throw new PickleError(tooDeep());
+            if (d > 0) depths.put(result, d);
+            return result;
+        }
+
+        /** A new tuple: shared with an equal one read before when hashable. */
+        Tuple tuple(Object[] items) {
+            int d = 1;
+            for (Object o : items) d = Math.max(d, depthOf(o) + 1);
+            if (d > MAX_DEPTH) throw new PickleError(tooDeep());
+            if (items.length == 0 && empty != null) return empty;
+            Tuple t = new Tuple(items);
+            if (items.length == 0) empty = t;
+            boolean hashable = true;
+            for (Object o : items) {
+                if (o instanceof Tuple u ? !u.hashable : o instanceof List<?> || o instanceof Map<?, ?> || o instanceof Set<?>) {
+                    hashable = false;
+                    break;
+                }
+            }
+            if (hashable) {
+                t.hashable = true;
+                Object prev = shared.putIfAbsent(t, t);
+                if (prev != null) return (Tuple) prev;
+            }
+            budget.charge(CONTAINER + 8L * items.length, "the pickle's data");
+            depths.put(t, d);
+            return t;
+        }
+
+        String str(String v) {
+            budget.charge(40L + 2L * v.length(), "the pickle's strings");
+            Object prev = shared.putIfAbsent(v, v);
+            return prev != null ? (String) prev : v;
+        }
+
+        Object integer(BigInteger v) {
+            Object n = normalise(v);
+            if (!(n instanceof BigInteger)) return n;
+            Object prev = shared.putIfAbsent(n, n);
+            return prev != null ? prev : n;
+        }
+
+        byte[] charged(byte[] b) {
+            budget.charge(16L + b.length, "the pickle's bytes");
+            return b;
         }
 
         final ByteBuffer base;
@@ -265,7 +411,7 @@ public final class Pickle {
                         base.position(base.position() + in.position());
                         return v;
                     }
-                    case '(': marks.add(stack.size()); break;
+                    case '(': budget.charge(SLOT, "the pickle's marks"); marks.add(stack.size()); break;
                     case '0': pop(); break;
                     case '1': popMark(); break;
                     case '2': push(peek()); break;
@@ -276,7 +422,7 @@ public final class Pickle {
                         String s = line();
                         if (s.equals("01")) push(Boolean.TRUE);
                         else if (s.equals("00")) push(Boolean.FALSE);
-                        else push(normalise(new BigInteger(s.trim())));
+                        else push(integer(decimal(s.trim())));
                         break;
                     }
                     case 'J': push((long) in.getInt()); break;
@@ -285,7 +431,7 @@ public final class Pickle {
                     case 'L': { // LONG (protocol 0)
                         String s = line().trim();
                         if (s.endsWith("L")) s = s.substring(0, s.length() - 1);
-                        push(normalise(new BigInteger(s)));
+                        push(integer(decimal(s)));
                         break;
                     }
                     case 0x8a: push(readLong(in.get() & 0xff)); break;
@@ -297,37 +443,38 @@ public final class Pickle {
                     }
                     case 'F': push(Double.parseDouble(line().trim())); break;
                     case 'G': push(in.order(ByteOrder.BIG_ENDIAN).getDouble()); in.order(ByteOrder.LITTLE_ENDIAN); break;
-                    case 'S': push(unquote(line())); break;
-                    case 'T': push(new String(bytes(in.getInt()), StandardCharsets.UTF_8)); break;
-                    case 'U': push(new String(bytes(in.get() & 0xff), StandardCharsets.UTF_8)); break;
-                    case 'B': push(bytes(in.getInt())); break;
-                    case 'C': push(bytes(in.get() & 0xff)); break;
-                    case 0x8e: push(bytes(in.getLong())); break;
-                    case 0x96: push(bytes(in.getLong())); break; // BYTEARRAY8
-                    case 'V': push(rawUnicode(line(StandardCharsets.ISO_8859_1))); break;
-                    case 'X': push(new String(bytes(in.getInt()), StandardCharsets.UTF_8)); break;
-                    case 0x8c: push(new String(bytes(in.get() & 0xff), StandardCharsets.UTF_8)); break;
-                    case 0x8d: push(new String(bytes(in.getLong()), StandardCharsets.UTF_8)); break;
-                    case ')': push(Tuple.of()); break;
-                    case 't': push(new Tuple(popMark().toArray())); break;
-                    case 0x85: push(Tuple.of(pop())); break;
-                    case 0x86: { Object b = pop(), a = pop(); push(Tuple.of(a, b)); break; }
-                    case 0x87: { Object c = pop(), b = pop(), a = pop(); push(Tuple.of(a, b, c)); break; }
-                    case ']': push(new ArrayList<>()); break;
-                    case 'l': push(new ArrayList<>(popMark())); break;
-                    case '}': push(new LinkedHashMap<>()); break;
+                    case 'S': push(str(unquote(line()))); break;
+                    case 'T': push(str(new String(bytes(in.getInt()), StandardCharsets.UTF_8))); break;
+                    case 'U': push(str(new String(bytes(in.get() & 0xff), StandardCharsets.UTF_8))); break;
+                    case 'B': push(charged(bytes(in.getInt()))); break;
+                    case 'C': push(charged(bytes(in.get() & 0xff))); break;
+                    case 0x8e: push(charged(bytes(in.getLong()))); break;
+                    case 0x96: push(charged(bytes(in.getLong()))); break; // BYTEARRAY8
+                    case 'V': push(str(rawUnicode(line(StandardCharsets.ISO_8859_1)))); break;
+                    case 'X': push(str(new String(bytes(in.getInt()), StandardCharsets.UTF_8))); break;
+                    case 0x8c: push(str(new String(bytes(in.get() & 0xff), StandardCharsets.UTF_8))); break;
+                    case 0x8d: push(str(new String(bytes(in.getLong()), StandardCharsets.UTF_8))); break;
+                    case ')': push(tuple(NO_ITEMS)); break;
+                    case 't': push(tuple(popMark().toArray())); break;
+                    case 0x85: push(tuple(new Object[]{pop()})); break;
+                    case 0x86: { Object b = pop(), a = pop(); push(tuple(new Object[]{a, b})); break; }
+                    case 0x87: { Object c = pop(), b = pop(), a = pop(); push(tuple(new Object[]{a, b, c})); break; }
+                    case ']': push(nest(new ArrayList<>(), List.of())); break;
+                    case 'l': { List<Object> items = popMark(); push(nest(new ArrayList<>(items), items)); break; }
+                    case '}': push(nest(new LinkedHashMap<>(), List.of())); break;
                     case 'd': {
                         List<Object> items = popMark();
                         Map<Object, Object> d = new LinkedHashMap<>();
                         putAll(d, items);
-                        push(d);
+                        push(nest(d, items));
                         break;
                     }
-                    case 0x8f: push(new LinkedHashSet<>()); break;
+                    case 0x8f: push(nest(new LinkedHashSet<>(), List.of())); break;
                     case 0x91: {
+                        List<Object> items = popMark();
                         Set<Object> s = new LinkedHashSet<>();
-                        for (Object o : popMark()) s.add(hashable(o));
-                        push(s);
+                        for (Object o : items) s.add(hashable(o));
+                        push(nest(s, items));
                         break;
                     }
                     case 0x90: { // ADDITEMS
@@ -336,6 +483,7 @@ public final class Pickle {
                         if (!(target instanceof Set<?>)) throw new PickleError("ADDITEMS on " + describe(target));
                         @SuppressWarnings("unchecked") Set<Object> s = (Set<Object>) target;
                         for (Object o : items) s.add(hashable(o));
+                        nest(s, items);
                         break;
                     }
                     case 'a': { Object v = pop(); append(peek(), Arrays.asList(v)); break; }
@@ -345,10 +493,10 @@ public final class Pickle {
                     case 'g': push(memoGet(Long.parseLong(line().trim()))); break;
                     case 'h': push(memoGet(in.get() & 0xff)); break;
                     case 'j': push(memoGet(Integer.toUnsignedLong(in.getInt()))); break;
-                    case 'p': memo.put(Long.parseLong(line().trim()), peek()); break;
-                    case 'q': memo.put((long) (in.get() & 0xff), peek()); break;
-                    case 'r': memo.put(Integer.toUnsignedLong(in.getInt()), peek()); break;
-                    case 0x94: memo.put((long) memo.size(), peek()); break;
+                    case 'p': memoPut(Long.parseLong(line().trim())); break;
+                    case 'q': memoPut(in.get() & 0xff); break;
+                    case 'r': memoPut(Integer.toUnsignedLong(in.getInt())); break;
+                    case 0x94: memoPut(memo.size()); break;
                     case 'c': { // GLOBAL
                         String module = line(), name = line();
                         push(resolve(module, name));
@@ -364,24 +512,27 @@ public final class Pickle {
                     }
                     case 'R': { // REDUCE: Python calls func(*args)
                         Object args = pop(), func = pop();
-                        push(call(func, args, "REDUCE"));
+                        push(derived(call(func, args, "REDUCE"), args));
                         break;
                     }
                     case 'i': { // INST (protocol 0): Python calls module.name(*args)
                         String module = line(), name = line();
                         List<Object> args = popMark();
-                        push(call(resolve(module, name), new Tuple(args.toArray()), "INST"));
+                        Tuple t = tuple(args.toArray());
+                        push(derived(call(resolve(module, name), t, "INST"), t));
                         break;
                     }
                     case 'o': { // OBJ (protocol 1): Python calls cls(*args)
                         List<Object> items = popMark();
                         if (items.isEmpty()) throw new PickleError("OBJ without a class");
-                        push(call(items.get(0), new Tuple(items.subList(1, items.size()).toArray()), "OBJ"));
+                        Tuple t = tuple(items.subList(1, items.size()).toArray());
+                        push(derived(call(items.get(0), t, "OBJ"), t));
                         break;
                     }
                     case 0x81: { // NEWOBJ: cls.__new__(cls, *args)
                         Object args = pop(), cls = pop();
-                        push(newObject(cls, asTuple(args, "NEWOBJ arguments")));
+                        Object o = newObject(cls, asTuple(args, "NEWOBJ arguments"));
+                        push(o instanceof Instance ? nest(o, List.of(args)) : derived(o, args));
                         break;
                     }
                     case 0x92: { // NEWOBJ_EX
@@ -389,13 +540,17 @@ public final class Pickle {
                         if (kwargs instanceof Map<?, ?> kw && !kw.isEmpty()) {
                             throw new PickleError("NEWOBJ_EX with keyword arguments for " + describe(cls) + " is not supported");
                         }
-                        push(newObject(cls, asTuple(args, "NEWOBJ_EX arguments")));
+                        Object o = newObject(cls, asTuple(args, "NEWOBJ_EX arguments"));
+                        push(o instanceof Instance ? nest(o, List.of(args)) : derived(o, args));
                         break;
                     }
                     case 'b': { // BUILD: inst.__setstate__(state) or inst.__dict__.update(state)
                         Object state = pop();
                         Object inst = peek();
-                        if (inst instanceof Instance i) i.state(state);
+                        if (inst instanceof Instance i) {
+                            i.state(state);
+                            nest(i, Collections.singletonList(state));
+                        }
                         else if (inst instanceof Map<?, ?>) {
                             // attributes on an OrderedDict (torch's state_dict()._metadata): kept out of the mapping
                         } else if (state != null && !(state instanceof Map<?, ?> m && m.isEmpty())) {
@@ -405,8 +560,8 @@ public final class Pickle {
                     }
                     case 'Q': { // BINPERSID
                         Object pid = pop();
-                        if (persistentLoad == null) throw new PickleError("persistent id " + pid + " where none is expected");
-                        push(persistentLoad.apply(pid));
+                        if (persistentLoad == null) throw new PickleError("persistent id " + repr(pid) + " where none is expected");
+                        push(derived(persistentLoad.apply(pid), pid));
                         break;
                     }
                     case 'P': throw new PickleError("string persistent ids (PERSID) are not supported");
@@ -421,7 +576,8 @@ public final class Pickle {
         }
 
         Object resolve(String module, String name) {
-            module = ALIASES.getOrDefault(module, module);
+            module = str(ALIASES.getOrDefault(module, module));
+            name = str(name);
             String q = module + "." + name;
             Callable c = allowed.get(q);
             return c != null ? c : new Global(module, name);
@@ -430,7 +586,7 @@ public final class Pickle {
         Object call(Object func, Object args, String op) {
             if (func instanceof Callable c) return c.function().apply(asTuple(args, c.qualifiedName() + " arguments"));
             if (func instanceof Global g) {
-                throw new PickleError("pickle calls " + g.qualifiedName() + " (" + op + "), which is not allowed (allowed: "
+                throw new PickleError("pickle calls " + Untrusted.text(g.qualifiedName()) + " (" + op + "), which is not allowed (allowed: "
                         + allowList(allowed) + ")");
             }
             throw new PickleError("pickle calls " + describe(func) + " (" + op + "), which is not callable");
@@ -452,6 +608,7 @@ public final class Pickle {
                 throw new PickleError("APPEND on " + describe(target));
             }
             list.addAll(items);
+            nest(target, items);
         }
 
         void setItems(Object target, List<Object> kv) {
@@ -465,6 +622,7 @@ public final class Pickle {
                 throw new PickleError("SETITEM on " + describe(target));
             }
             putAll(d, kv);
+            nest(target, kv);
         }
 
         void putAll(Map<Object, Object> d, List<Object> kv) {
@@ -477,7 +635,15 @@ public final class Pickle {
             return memo.get(key);
         }
 
-        void push(Object o) { stack.add(o); }
+        void memoPut(long key) {
+            Object v = peek();
+            if (memo.put(key, v) == null) budget.charge(80, "the pickle's memo");
+        }
+
+        void push(Object o) {
+            budget.charge(SLOT, "the pickle's stack");
+            stack.add(o);
+        }
 
         Object pop() {
             int floor = marks.isEmpty() ? 0 : marks.get(marks.size() - 1);
@@ -500,18 +666,22 @@ public final class Pickle {
         }
 
         byte[] bytes(long n) {
-            if (n < 0 || n > in.remaining()) throw new PickleError("pickle is truncated (a " + n + "-byte value runs past its end)");
+            if (n < 0 || n > in.remaining()) {
+                throw new PickleError(capped ? "the pickle is longer than the limit of " + in.limit() + " bytes"
+                        : "pickle is truncated (a " + n + "-byte value runs past its end)");
+            }
             byte[] b = new byte[(int) n];
             in.get(b);
             return b;
         }
 
         Object readLong(int n) {
+            if (n > MAX_INT_DIGITS / 2) throw new PickleError("an int of " + n + " bytes (at most " + MAX_INT_DIGITS / 2 + ")");
             byte[] b = bytes(n);
             if (n == 0) return 0L;
             byte[] be = new byte[n];
             for (int i = 0; i < n; i++) be[i] = b[n - 1 - i];
-            return normalise(new BigInteger(be));
+            return integer(new BigInteger(be));
         }
 
         String line() { return line(StandardCharsets.UTF_8); }
@@ -519,7 +689,10 @@ public final class Pickle {
         String line(java.nio.charset.Charset cs) {
             int start = in.position();
             while (true) {
-                if (!in.hasRemaining()) throw new PickleError("pickle is truncated (unterminated text line)");
+                if (!in.hasRemaining()) {
+                    throw new PickleError(capped ? "the pickle is longer than the limit of " + in.limit() + " bytes"
+                            : "pickle is truncated (unterminated text line)");
+                }
                 if (in.get() == '\n') break;
             }
             int end = in.position() - 1;
@@ -531,13 +704,21 @@ public final class Pickle {
 
     static Object normalise(BigInteger v) { return v.bitLength() < 64 ? (Object) v.longValue() : v; }
 
+    /** A decimal int of at most {@link #MAX_INT_DIGITS} digits (Java's parsing is quadratic in the length). */
+    static BigInteger decimal(String s) {
+        if (s.length() > MAX_INT_DIGITS + 1) {
+            throw new PickleError("an int of " + s.length() + " digits (at most " + MAX_INT_DIGITS + ")");
+        }
+        return new BigInteger(s);
+    }
+
     /** Protocol-0 STRING: a Python repr with quotes; decodes the common escapes. */
     static String unquote(String s) {
         s = s.trim();
         if (s.length() >= 2 && (s.charAt(0) == '\'' || s.charAt(0) == '"') && s.charAt(s.length() - 1) == s.charAt(0)) {
             s = s.substring(1, s.length() - 1);
         } else {
-            throw new PickleError("malformed STRING " + s);
+            throw new PickleError("malformed STRING " + Untrusted.quote(s));
         }
         return unescape(s);
     }
@@ -582,9 +763,12 @@ public final class Pickle {
     }
 
     /** Checks that a dict key / set member is hashable in Python (no list, dict, set), recursively for tuples. */
-    static Object hashable(Object k) {
+    static Object hashable(Object k) { return hashable(k, 0); }
+
+    private static Object hashable(Object k, int depth) {
         if (k instanceof Tuple t) {
-            for (Object o : t) hashable(o);
+            if (depth >= MAX_DEPTH) throw new PickleError(tooDeep());
+            for (Object o : t) hashable(o, depth + 1);
             return k;
         }
         if (k instanceof List<?> || k instanceof Map<?, ?> || k instanceof Set<?>) {
@@ -596,9 +780,9 @@ public final class Pickle {
     /** Python-like type name of a value, for messages. */
     public static String describe(Object o) {
         if (o == null) return "None";
-        if (o instanceof Global g) return "the global " + g.qualifiedName();
+        if (o instanceof Global g) return "the global " + Untrusted.text(g.qualifiedName());
         if (o instanceof Callable c) return "the allowed callable " + c.qualifiedName();
-        if (o instanceof Instance i) return "an inert " + i.type().qualifiedName() + " object";
+        if (o instanceof Instance i) return "an inert " + Untrusted.text(i.type().qualifiedName()) + " object";
         if (o instanceof Tuple) return "a tuple";
         if (o instanceof List<?>) return "a list";
         if (o instanceof Map<?, ?>) return "a dict";
@@ -611,9 +795,83 @@ public final class Pickle {
         return "a " + o.getClass().getSimpleName();
     }
 
-    private static String describeShort(Object o) {
-        if (o instanceof String s) return "'" + s + "'";
-        if (o instanceof byte[] b) return "b<" + b.length + " bytes>";
-        return String.valueOf(o);
+    /** How deep {@link #repr} looks into containers. */
+    private static final int REPR_DEPTH = 4;
+
+    /**
+     * A short Python-like rendering of pickled data for messages: one line, containers shown {@value #REPR_DEPTH}
+     * levels deep, text escaped ({@link Untrusted#quote}), at most about {@value Untrusted#MAX_ECHO} characters.
+     * Safe on cyclic and deeply nested data.
+     */
+    public static String repr(Object o) {
+        StringBuilder sb = new StringBuilder();
+        repr(o, sb, REPR_DEPTH);
+        if (sb.length() > Untrusted.MAX_ECHO) {
+            sb.setLength(Untrusted.MAX_ECHO);
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+
+    private static void repr(Object o, StringBuilder sb, int depth) {
+        if (sb.length() > Untrusted.MAX_ECHO) return;
+        if (o == null) sb.append("None");
+        else if (o instanceof String s) sb.append(Untrusted.quote(s));
+        else if (o instanceof Boolean b) sb.append(b ? "True" : "False");
+        else if (o instanceof BigInteger b) sb.append(b.bitLength() > 256 ? "<int of " + b.bitLength() + " bits>" : b.toString());
+        else if (o instanceof Long || o instanceof Double) sb.append(o);
+        else if (o instanceof byte[] b) sb.append("b<").append(b.length).append(" bytes>");
+        else if (o instanceof Global g) sb.append(Untrusted.text(g.qualifiedName()));
+        else if (o instanceof Callable c) sb.append(c.qualifiedName());
+        else if (o instanceof Instance i) {
+            sb.append("<inert ").append(Untrusted.text(i.type().qualifiedName()));
+            if (depth == 0) {
+                sb.append(" ...");
+            } else {
+                if (!i.items().isEmpty()) repr(i.items(), sb.append(' '), depth - 1);
+                if (!i.listItems().isEmpty()) repr(i.listItems(), sb.append(' '), depth - 1);
+                if (i.state() != null) repr(i.state(), sb.append(" state="), depth - 1);
+            }
+            sb.append('>');
+        } else if (o instanceof Tuple t) {
+            elements(t, sb, "(", t.size() == 1 ? ",)" : ")", depth);
+        } else if (o instanceof List<?> l) {
+            elements(l, sb, "[", "]", depth);
+        } else if (o instanceof Set<?> st) {
+            elements(st, sb, "{", "}", depth);
+        } else if (o instanceof Map<?, ?> m) {
+            sb.append('{');
+            if (depth == 0 && !m.isEmpty()) sb.append("...");
+            else {
+                boolean first = true;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (sb.length() > Untrusted.MAX_ECHO) break;
+                    if (!first) sb.append(", ");
+                    first = false;
+                    repr(e.getKey(), sb, depth - 1);
+                    sb.append(": ");
+                    repr(e.getValue(), sb, depth - 1);
+                }
+            }
+            sb.append('}');
+        } else {
+            sb.append(Untrusted.text(String.valueOf(o)));
+        }
+    }
+
+    private static void elements(Collection<?> c, StringBuilder sb, String open, String close, int depth) {
+        sb.append(open);
+        if (depth == 0 && !c.isEmpty()) {
+            sb.append("...");
+        } else {
+            boolean first = true;
+            for (Object x : c) {
+                if (sb.length() > Untrusted.MAX_ECHO) break;
+                if (!first) sb.append(", ");
+                first = false;
+                repr(x, sb, depth - 1);
+            }
+        }
+        sb.append(close);
     }
 }

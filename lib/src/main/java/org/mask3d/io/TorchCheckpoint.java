@@ -63,6 +63,16 @@ import java.util.zip.ZipFile;
  * with an {@link InputException} naming the file and the global. Zip entries whose path is absolute, contains
  * {@code ..}, lies outside the archive's folder, or is duplicated are refused; nothing is ever extracted.
  *
+ * <h2>Limits (hostile files)</h2>
+ * Every zip record read (the pickle, {@code byteorder}, each storage) is checked against the size and CRC-32 its
+ * zip directory declares, so a corrupt byte is an error naming the file and the record, never a silently wrong
+ * tensor. The pickle is refused above {@value #MAX_PICKLE_BYTES} bytes before it is read, and read under
+ * {@link Pickle}'s depth and memory limits. Declared storage sizes are checked against the record's size (zip) or the
+ * file's size (legacy), tensor sizes, strides and offsets against their storage (negative values, products or sums
+ * that overflow and views past the storage's end are errors), and all decoded tensors together against the memory
+ * budget ({@link Untrusted#maxBytes()}) before their arrays are allocated. Text from the file is escaped in every
+ * message ({@link Untrusted#quote}).
+ *
  * <h2>Tensors</h2>
  * Each tensor is decoded from its storage with its offset, size and stride (non-contiguous views are gathered into
  * C order; several tensors may share a storage) into a {@link Tensor}: float32 data for float32, float16 and
@@ -201,8 +211,9 @@ public final class TorchCheckpoint {
 
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final Pattern STORAGE_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,200}");
-    private static final long MAX_PICKLE_BYTES = 1L << 30;
-    private static final int MAX_DEPTH = 1000;
+    /** The largest pickle read (a state dict's pickle is a few kB per thousand tensors; tensors live outside it). */
+    static final int MAX_PICKLE_BYTES = 64 << 20;
+    private static final int MAX_DEPTH = Pickle.MAX_DEPTH;
 
     private final Path path;
     private final String format;
@@ -257,7 +268,7 @@ public final class TorchCheckpoint {
             Map<?, ?> top = asMap(root);
             throw new InputException("checkpoint " + path + ": no state dict found (expected a 'state_dict' or 'model' "
                     + "entry holding tensors, or a top-level dict of tensors; top level is "
-                    + (top == null ? Pickle.describe(root) : "a dict with keys " + top.keySet()) + ")");
+                    + (top == null ? Pickle.describe(root) : "a dict with keys " + Pickle.repr(new ArrayList<>(top.keySet()))) + ")");
         }
         return stateDict;
     }
@@ -340,10 +351,14 @@ public final class TorchCheckpoint {
             throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
         }
         try {
-            if (got >= 4 && head[0] == 'P' && head[1] == 'K' && (head[2] == 3 || head[2] == 5)) return readZip(path, src);
-            if (got >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) return readLegacy(path, src);
+            if (got >= 4 && head[0] == 'P' && head[1] == 'K' && (head[2] == 3 || head[2] == 5)) {
+                return readZip(path, src, new Untrusted.Budget(src));
+            }
+            if (got >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) {
+                return readLegacy(path, src, new Untrusted.Budget(src));
+            }
         } catch (ArithmeticException e) {
-            throw new InputException(src + ": tensor sizes overflow (" + e.getMessage() + ")");
+            throw new InputException(src + ": tensor sizes overflow (" + Untrusted.text(e.getMessage()) + ")");
         }
         if (got >= 262 && new String(head, 257, 5, StandardCharsets.ISO_8859_1).equals("ustar")) {
             throw new InputException(src + ": the tar-based torch.save format of PyTorch <= 0.3 is not supported; re-save it "
@@ -353,12 +368,12 @@ public final class TorchCheckpoint {
                 + "starting with 'PK', or a legacy torch.save pickle; " + (got == 0 ? "the file is empty" : "found other bytes") + ")");
     }
 
-    private static TorchCheckpoint readZip(Path path, String src) {
+    private static TorchCheckpoint readZip(Path path, String src, Untrusted.Budget budget) {
         ZipFile zip;
         try {
             zip = new ZipFile(path.toFile());
         } catch (ZipException e) {
-            throw new InputException(src + ": corrupt or truncated zip archive (" + e.getMessage() + ")");
+            throw new InputException(src + ": corrupt or truncated zip archive (" + Untrusted.text(e.getMessage()) + ")");
         } catch (IOException e) {
             throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
         }
@@ -370,9 +385,11 @@ public final class TorchCheckpoint {
                 ZipEntry e = en.nextElement();
                 String n = e.getName();
                 checkEntryName(n, src);
-                if (entries.put(n, e) != null) throw new InputException(src + ": zip entry '" + n + "' appears twice");
+                if (entries.put(n, e) != null) throw new InputException(src + ": zip entry " + Untrusted.quote(n) + " appears twice");
                 if (n.endsWith("/data.pkl") && n.indexOf('/') == n.length() - "/data.pkl".length()) {
-                    if (pkl != null) throw new InputException(src + ": two pickles in one archive ('" + pkl + "', '" + n + "')");
+                    if (pkl != null) {
+                        throw new InputException(src + ": two pickles in one archive (" + Untrusted.quote(pkl) + ", " + Untrusted.quote(n) + ")");
+                    }
                     pkl = n;
                 }
             }
@@ -383,79 +400,99 @@ public final class TorchCheckpoint {
             String prefix = pkl.substring(0, pkl.indexOf('/'));
             for (String n : entries.keySet()) {
                 if (!n.startsWith(prefix + "/")) {
-                    throw new InputException(src + ": zip entry '" + n + "' lies outside the archive folder '" + prefix + "/'");
+                    throw new InputException(src + ": zip entry " + Untrusted.quote(n) + " lies outside the archive folder "
+                            + Untrusted.quote(prefix + "/"));
                 }
             }
             ByteOrder order = ByteOrder.LITTLE_ENDIAN;
             ZipEntry bo = entries.get(prefix + "/byteorder");
             if (bo != null) {
-                String s = new String(readEntry(zip, bo, 64, src), StandardCharsets.US_ASCII).trim();
+                String s = new String(readEntry(zip, bo, 64, src), StandardCharsets.ISO_8859_1).trim();
                 if (s.equals("big")) order = ByteOrder.BIG_ENDIAN;
-                else if (!s.equals("little")) throw new InputException(src + ": " + prefix + "/byteorder says '" + s + "', expected little or big");
+                else if (!s.equals("little")) {
+                    throw new InputException(src + ": " + Untrusted.text(prefix) + "/byteorder says " + Untrusted.quote(s) + ", expected little or big");
+                }
             }
-            byte[] pickle = readEntry(zip, entries.get(pkl), MAX_PICKLE_BYTES, src);
-            Object root = Pickle.load(ByteBuffer.wrap(pickle), src, new Pickle.Options(torchCallables(), TorchCheckpoint::zipPersistentLoad));
+            ZipEntry pe = entries.get(pkl);
+            if (pe.getSize() > MAX_PICKLE_BYTES) {
+                throw new InputException(src + ": zip record " + Untrusted.quote(pkl) + " declares " + pe.getSize()
+                        + " bytes of pickle, over the limit of " + MAX_PICKLE_BYTES + " (tensors are stored outside the pickle)");
+            }
+            byte[] pickle = readEntry(zip, pe, MAX_PICKLE_BYTES, src);
+            budget.charge(pickle.length, "the pickle");
+            Object root = Pickle.load(ByteBuffer.wrap(pickle), src, new Pickle.Options(torchCallables(), TorchCheckpoint::zipPersistentLoad),
+                    budget, MAX_PICKLE_BYTES);
             final ByteOrder ord = order;
+            Set<String> verified = new HashSet<>();
             StorageSource source = (s, first, count, tensor) -> {
                 String name = prefix + "/data/" + s.key();
                 ZipEntry e = entries.get(name);
                 if (e == null) {
-                    throw new InputException(src + ": missing storage record '" + name + "' (needed by tensor " + tensor + ")");
+                    throw new InputException(src + ": missing storage record " + Untrusted.quote(name) + " (needed by tensor "
+                            + Untrusted.text(tensor) + ")");
                 }
-                long need = s.numel() * s.type().size;
+                long need = multiply(s.numel(), s.type().size, src, "storage " + Untrusted.quote(s.key()));
                 if (e.getSize() >= 0 && e.getSize() < need) {
-                    throw new InputException(src + ": storage record '" + name + "' holds " + e.getSize() + " bytes, but its "
-                            + s.type().pyName + " of " + s.numel() + " elements needs " + need + " (tensor " + tensor + ")");
+                    throw new InputException(src + ": storage record " + Untrusted.quote(name) + " holds " + e.getSize() + " bytes, but its "
+                            + s.type().pyName + " of " + s.numel() + " elements needs " + need + " (tensor " + Untrusted.text(tensor) + ")");
                 }
-                try (InputStream in = zip.getInputStream(e)) {
+                if (e.getSize() > budget.max()) {
+                    throw new InputException(src + ": storage record " + Untrusted.quote(name) + " declares " + e.getSize()
+                            + " bytes, over the memory budget of " + budget.max() + " bytes (-D" + Untrusted.MAX_BYTES_PROPERTY + ")");
+                }
+                int len = (int) (count * s.type().size); // count * size <= storage bytes <= budget, checked by the caller
+                try (CheckedZipEntry in = CheckedZipEntry.open(zip, e, src)) {
                     long skip = first * s.type().size;
-                    try {
-                        in.skipNBytes(skip);
-                    } catch (EOFException eof) {
-                        throw new InputException(src + ": storage record '" + name + "' is shorter than declared (tensor " + tensor + ")");
-                    }
-                    int len = Math.toIntExact(count * s.type().size);
-                    byte[] b = in.readNBytes(len);
+                    byte[] b = in.skip(skip) == skip ? in.readNBytes(len) : new byte[0];
                     if (b.length < len) {
-                        throw new InputException(src + ": storage record '" + name + "' is shorter than declared (tensor " + tensor + ")");
+                        throw new InputException(src + ": storage record " + Untrusted.quote(name) + " is shorter than declared (tensor "
+                                + Untrusted.text(tensor) + ")");
                     }
+                    if (verified.add(name)) in.readToEnd();
                     return ByteBuffer.wrap(b).order(ord);
                 }
             };
-            Object resolved = resolveTree(root, source, src);
+            Object resolved = resolveTree(root, source, src, budget);
             return new TorchCheckpoint(path, "zip", prefix, resolved);
         } catch (ZipException e) {
-            throw new InputException(src + ": corrupt zip archive (" + e.getMessage() + ")");
+            throw new InputException(src + ": corrupt zip archive (" + Untrusted.text(e.getMessage()) + ")");
         } catch (IOException e) {
-            throw new InputException(src + ": cannot read (" + e.getMessage() + ")", e);
+            throw new InputException(src + ": cannot read (" + Untrusted.text(e.getMessage()) + ")", e);
         }
     }
 
     /** Zip entry names: relative, no {@code ..} segment, no backslash or drive letter. */
     static void checkEntryName(String n, String src) {
         if (n.isEmpty() || n.startsWith("/") || n.startsWith("\\") || n.matches("^[A-Za-z]:.*") || n.contains("\\")) {
-            throw new InputException(src + ": zip entry '" + n + "' has an absolute or non-portable path");
+            throw new InputException(src + ": zip entry " + Untrusted.quote(n) + " has an absolute or non-portable path");
         }
         for (String seg : n.split("/", -1)) {
-            if (seg.equals("..")) throw new InputException(src + ": zip entry '" + n + "' escapes its folder ('..')");
+            if (seg.equals("..")) throw new InputException(src + ": zip entry " + Untrusted.quote(n) + " escapes its folder ('..')");
         }
         if (n.indexOf('\0') >= 0) throw new InputException(src + ": zip entry name contains a NUL byte");
     }
 
-    private static byte[] readEntry(ZipFile zip, ZipEntry e, long max, String src) throws IOException {
-        try (InputStream in = zip.getInputStream(e)) {
-            byte[] b = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 16));
-            if (b.length > max) throw new InputException(src + ": zip entry '" + e.getName() + "' is larger than " + max + " bytes");
-            if (e.getSize() >= 0 && b.length != e.getSize()) {
-                throw new InputException(src + ": zip entry '" + e.getName() + "' is truncated (" + b.length + " of " + e.getSize() + " bytes)");
-            }
+    /** A whole record (at most {@code max} bytes), its size and CRC-32 checked. */
+    private static byte[] readEntry(ZipFile zip, ZipEntry e, int max, String src) throws IOException {
+        try (CheckedZipEntry in = CheckedZipEntry.open(zip, e, src)) {
+            byte[] b = in.readNBytes(max);
+            if (in.read() >= 0) throw new InputException(src + ": zip record " + Untrusted.quote(e.getName()) + " is larger than " + max + " bytes");
             return b;
+        }
+    }
+
+    /** {@code a * b}, or an error naming {@code what} when it overflows. */
+    private static long multiply(long a, long b, String src, String what) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new InputException(src + ": " + what + " declares a size whose byte count overflows (" + a + " x " + b + ")");
         }
     }
 
     private static Object zipPersistentLoad(Object pid) {
         if (!(pid instanceof Pickle.Tuple t) || t.size() != 5 || !"storage".equals(t.get(0))) {
-            throw new InputException("unexpected persistent id " + pid + ", expected ('storage', type, key, location, numel)");
+            throw new InputException("unexpected persistent id " + Pickle.repr(pid) + ", expected ('storage', type, key, location, numel)");
         }
         return storageRef(t.get(1), t.get(2), t.get(4), 0L);
     }
@@ -463,13 +500,13 @@ public final class TorchCheckpoint {
     private static StorageRef storageRef(Object type, Object key, Object numel, long start) {
         StorageType st = StorageType.of(type);
         if (st == null) {
-            throw new InputException("unknown storage type " + (type instanceof Pickle.Global g ? g.qualifiedName() : Pickle.describe(type))
+            throw new InputException("unknown storage type " + (type instanceof Pickle.Global g ? Untrusted.text(g.qualifiedName()) : Pickle.describe(type))
                     + " (supported: " + Arrays.stream(StorageType.values()).map(s -> "torch." + s.pyName).reduce((a, b) -> a + ", " + b).orElse("") + ")");
         }
         if (!(key instanceof String k) || !STORAGE_KEY.matcher(k).matches() || k.equals("..") || k.equals(".")) {
-            throw new InputException("bad storage key " + key);
+            throw new InputException("bad storage key " + Pickle.repr(key));
         }
-        if (!(numel instanceof Long n) || n < 0) throw new InputException("bad storage size " + numel + " for storage " + key);
+        if (!(numel instanceof Long n) || n < 0) throw new InputException("bad storage size " + Pickle.repr(numel) + " for storage " + Pickle.repr(key));
         return new StorageRef(st, k, n, start);
     }
 
@@ -501,7 +538,7 @@ public final class TorchCheckpoint {
 
     private static TensorRef tensorRef(Pickle.Tuple a) {
         if (!(a.get(0) instanceof StorageRef s)) throw new InputException("tensor rebuilt from " + Pickle.describe(a.get(0)) + ", expected a storage");
-        if (!(a.get(1) instanceof Long off) || off < 0) throw new InputException("bad storage offset " + a.get(1));
+        if (!(a.get(1) instanceof Long off) || off < 0) throw new InputException("bad storage offset " + Pickle.repr(a.get(1)));
         long[] size = longs(a.get(2), "size"), stride = longs(a.get(3), "stride");
         if (size.length != stride.length) {
             throw new InputException("tensor size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride) + " differ in rank");
@@ -511,83 +548,92 @@ public final class TorchCheckpoint {
 
     private static long[] longs(Object o, String what) {
         if (!(o instanceof List<?> l)) throw new InputException("tensor " + what + " is " + Pickle.describe(o) + ", expected a tuple");
+        if (l.size() > 64) throw new InputException("tensor " + what + " has " + l.size() + " dimensions (at most 64)");
         long[] out = new long[l.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!(l.get(i) instanceof Long v) || v < 0) throw new InputException("bad tensor " + what + " " + l);
+            if (!(l.get(i) instanceof Long v) || v < 0) throw new InputException("bad tensor " + what + " " + Pickle.repr(l) + " (expected integers >= 0)");
             out[i] = v;
         }
         return out;
     }
 
-    private static TorchCheckpoint readLegacy(Path path, String src) {
+    private static TorchCheckpoint readLegacy(Path path, String src, Untrusted.Budget budget) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize > Integer.MAX_VALUE) throw new InputException(src + ": legacy-format files over 2 GiB are not supported");
             MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, fileSize);
             Pickle.Options plain = new Pickle.Options(Map.of(), null);
-            Object magic = Pickle.load(buf, src, plain);
+            Object magic = Pickle.load(buf, src, plain, budget, MAX_PICKLE_BYTES);
             if (!(magic instanceof BigInteger mg) || !mg.equals(LEGACY_MAGIC)) {
                 throw new InputException(src + ": a pickle, but not a torch.save file (no torch magic number); plain pickles are not read");
             }
-            Object proto = Pickle.load(buf, src, plain);
-            if (!Long.valueOf(1001).equals(proto)) throw new InputException(src + ": legacy torch.save protocol " + proto + " is not supported (expected 1001)");
-            Object sys = Pickle.load(buf, src, plain);
+            Object proto = Pickle.load(buf, src, plain, budget, MAX_PICKLE_BYTES);
+            if (!Long.valueOf(1001).equals(proto)) {
+                throw new InputException(src + ": legacy torch.save protocol " + Pickle.repr(proto) + " is not supported (expected 1001)");
+            }
+            Object sys = Pickle.load(buf, src, plain, budget, MAX_PICKLE_BYTES);
             ByteOrder order = sys instanceof Map<?, ?> m && Boolean.FALSE.equals(m.get("little_endian")) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             Map<String, StorageRef> roots = new LinkedHashMap<>();
             Object root = Pickle.load(buf, src, new Pickle.Options(torchCallables(), pid -> {
-                if (!(pid instanceof Pickle.Tuple t) || t.size() < 1) throw new InputException("unexpected persistent id " + pid);
+                if (!(pid instanceof Pickle.Tuple t) || t.size() < 1) throw new InputException("unexpected persistent id " + Pickle.repr(pid));
                 if ("module".equals(t.get(0))) {
                     throw new InputException("the file pickles a whole nn.Module with its source code; only state dicts are read");
                 }
                 if (!"storage".equals(t.get(0)) || t.size() != 6) {
-                    throw new InputException("unexpected persistent id " + pid + ", expected ('storage', type, key, location, size, view)");
+                    throw new InputException("unexpected persistent id " + Pickle.repr(pid) + ", expected ('storage', type, key, location, size, view)");
                 }
                 StorageRef r = storageRef(t.get(1), t.get(2), t.get(4), 0L);
                 StorageRef prev = roots.putIfAbsent(r.key(), r);
                 if (prev != null && (prev.type() != r.type() || prev.numel() != r.numel())) {
-                    throw new InputException("storage " + r.key() + " declared twice with different types or sizes");
+                    throw new InputException("storage " + Untrusted.quote(r.key()) + " declared twice with different types or sizes");
                 }
                 Object view = t.get(5);
                 if (view == null) return r;
                 if (!(view instanceof Pickle.Tuple v) || v.size() != 3 || !(v.get(1) instanceof Long vo) || !(v.get(2) instanceof Long vs)
-                        || vo < 0 || vs < 0 || vo + vs > r.numel()) {
-                    throw new InputException("bad storage view " + view + " of storage " + r.key());
+                        || vo < 0 || vs < 0 || vo > r.numel() || vs > r.numel() - vo) {
+                    throw new InputException("bad storage view " + Pickle.repr(view) + " of storage " + Untrusted.quote(r.key())
+                            + " (offset and size must lie within its " + r.numel() + " elements)");
                 }
                 return new StorageRef(r.type(), r.key(), vs, vo);
-            }));
-            Object keys = Pickle.load(buf, src, plain);
+            }), budget, MAX_PICKLE_BYTES);
+            Object keys = Pickle.load(buf, src, plain, budget, MAX_PICKLE_BYTES);
             if (!(keys instanceof List<?> keyList)) throw new InputException(src + ": legacy storage key list is " + Pickle.describe(keys));
             Map<String, Long> dataAt = new HashMap<>();
             long pos = buf.position();
             for (Object k : keyList) {
-                StorageRef r = roots.get(String.valueOf(k));
-                if (r == null) throw new InputException(src + ": storage '" + k + "' is listed but no tensor uses it");
-                if (pos + 8 > fileSize) throw new InputException(src + ": truncated: storage '" + k + "' is missing");
+                StorageRef r = k instanceof String ks ? roots.get(ks) : null;
+                if (r == null) throw new InputException(src + ": storage " + Pickle.repr(k) + " is listed but no tensor uses it");
+                if (dataAt.containsKey(r.key())) throw new InputException(src + ": storage " + Pickle.repr(k) + " is listed twice");
+                if (pos + 8 > fileSize) throw new InputException(src + ": truncated: storage " + Pickle.repr(k) + " is missing");
                 long n = buf.duplicate().order(order).getLong((int) pos);
-                if (n != r.numel()) throw new InputException(src + ": storage '" + k + "' holds " + n + " elements, declared " + r.numel());
+                if (n != r.numel()) throw new InputException(src + ": storage " + Pickle.repr(k) + " holds " + n + " elements, declared " + r.numel());
+                if (n > (fileSize - pos - 8) / r.type().size) {
+                    throw new InputException(src + ": truncated: storage " + Pickle.repr(k) + " of " + n + " elements runs past the end of the file");
+                }
                 dataAt.put(r.key(), pos + 8);
                 pos += 8 + n * r.type().size;
-                if (pos > fileSize) throw new InputException(src + ": truncated: storage '" + k + "' runs past the end of the file");
             }
             StorageSource source = (s, first, count, tensor) -> {
                 Long at = dataAt.get(s.key());
-                if (at == null) throw new InputException(src + ": missing storage '" + s.key() + "' (needed by tensor " + tensor + ")");
+                if (at == null) {
+                    throw new InputException(src + ": missing storage " + Untrusted.quote(s.key()) + " (needed by tensor " + Untrusted.text(tensor) + ")");
+                }
                 ByteBuffer b = buf.duplicate();
                 b.position((int) (at + first * s.type().size));
                 b.limit((int) (at + (first + count) * s.type().size));
                 return b.slice().order(order);
             };
-            return new TorchCheckpoint(path, "legacy", null, resolveTree(root, source, src));
+            return new TorchCheckpoint(path, "legacy", null, resolveTree(root, source, src, budget));
         } catch (IOException e) {
-            throw new InputException(src + ": cannot read (" + e.getMessage() + ")", e);
+            throw new InputException(src + ": cannot read (" + Untrusted.text(e.getMessage()) + ")", e);
         }
     }
 
     // ---------------------------------------------------------------------------------- tensors after unpickling
 
     /** Replaces every {@link TensorRef} in the tree by its decoded {@link Tensor}, naming tensors by their path. */
-    private static Object resolveTree(Object root, StorageSource source, String src) throws IOException {
-        Resolver r = new Resolver(source, src);
+    private static Object resolveTree(Object root, StorageSource source, String src, Untrusted.Budget budget) throws IOException {
+        Resolver r = new Resolver(source, src, budget);
         return r.walk(root, "");
     }
 
@@ -595,16 +641,18 @@ public final class TorchCheckpoint {
         final StorageSource source;
         final String src;
         final IdentityHashMap<Object, Object> done = new IdentityHashMap<>();
+        final Untrusted.Budget budget;
 
-        Resolver(StorageSource source, String src) {
+        Resolver(StorageSource source, String src, Untrusted.Budget budget) {
             this.source = source;
             this.src = src;
+            this.budget = budget;
         }
 
         int depth;
 
         Object walk(Object o, String name) throws IOException {
-            if (++depth > MAX_DEPTH) throw new InputException(src + ": the pickled object is nested deeper than " + MAX_DEPTH + " levels");
+            if (++depth > MAX_DEPTH) throw new InputException(src + ": the pickled object has " + Pickle.tooDeep());
             try {
                 return walkInner(o, name);
             } finally {
@@ -616,7 +664,7 @@ public final class TorchCheckpoint {
             if (o instanceof TensorRef t) {
                 Object d = done.get(t);
                 if (d == null) {
-                    d = decode(t, name, source, src);
+                    d = decode(t, name, source, src, budget);
                     done.put(t, d);
                 }
                 return d;
@@ -645,29 +693,45 @@ public final class TorchCheckpoint {
             return o;
         }
 
-        static String child(String parent, Object key) { return parent.isEmpty() ? String.valueOf(key) : parent + "." + key; }
+        static String child(String parent, Object key) {
+            String k = key instanceof String s ? s : key instanceof Long || key instanceof Integer ? key.toString() : Pickle.repr(key);
+            return parent.isEmpty() ? k : parent + "." + k;
+        }
     }
 
     /** Gathers a tensor from its storage with offset, size and stride into C order. */
-    static Tensor decode(TensorRef t, String name, StorageSource source, String src) throws IOException {
+    static Tensor decode(TensorRef t, String name, StorageSource source, String src, Untrusted.Budget budget) throws IOException {
         StorageRef s = t.storage;
         int nd = t.size.length;
         int[] shape = new int[nd];
         long numel = 1, span = 0;
+        String what = "tensor " + Untrusted.text(name) + " (size " + Arrays.toString(t.size) + ", stride " + Arrays.toString(t.stride)
+                + ", offset " + t.offset + ")";
         for (int i = 0; i < nd; i++) {
-            if (t.size[i] > Integer.MAX_VALUE) throw new InputException(src + ": tensor " + name + " dimension " + t.size[i] + " is too large");
+            if (t.size[i] > Integer.MAX_VALUE) throw new InputException(src + ": tensor " + Untrusted.text(name) + " dimension " + t.size[i] + " is too large");
             shape[i] = (int) t.size[i];
-            numel = Math.multiplyExact(numel, t.size[i]);
-            if (t.size[i] > 0) span = Math.addExact(span, Math.multiplyExact(t.size[i] - 1, t.stride[i]));
+            try {
+                numel = Math.multiplyExact(numel, t.size[i]);
+                if (t.size[i] > 0) span = Math.addExact(span, Math.multiplyExact(t.size[i] - 1, t.stride[i]));
+            } catch (ArithmeticException e) {
+                throw new InputException(src + ": " + what + ": its element count or extent overflows 64 bits");
+            }
         }
-        if (numel > Integer.MAX_VALUE - 16) throw new InputException(src + ": tensor " + name + " has " + numel + " elements, too many for one Java array");
+        if (numel > Integer.MAX_VALUE - 16) {
+            throw new InputException(src + ": tensor " + Untrusted.text(name) + " has " + numel + " elements, too many for one Java array");
+        }
         int n = (int) numel;
         long count = numel == 0 ? 0 : span + 1;
-        if (numel > 0 && t.offset + count > s.numel()) {
-            throw new InputException(src + ": tensor " + name + " (size " + Arrays.toString(t.size) + ", stride " + Arrays.toString(t.stride)
-                    + ", offset " + t.offset + ") needs " + (t.offset + count) + " elements, but its storage '" + s.key() + "' holds "
-                    + s.numel() + " " + s.type().dtype + " elements");
+        if (numel > 0 && (t.offset > s.numel() || count > s.numel() - t.offset)) {
+            throw new InputException(src + ": " + what + " needs " + (t.offset > Long.MAX_VALUE - count ? "more than 2^63" : String.valueOf(t.offset + count))
+                    + " elements, but its storage " + Untrusted.quote(s.key()) + " holds " + s.numel() + " " + s.type().dtype + " elements");
         }
+        StorageType st0 = s.type();
+        int outWidth = st0 == StorageType.FLOAT || st0 == StorageType.HALF || st0 == StorageType.BFLOAT16 ? 4 : 8;
+        // count <= storage numel; the decoded array is charged, and the storage bytes read for it (dropped after
+        // decoding) must fit beside it, before either is allocated
+        budget.charge((long) n * outWidth, what);
+        budget.require(count * st0.size, what + "'s storage bytes");
         ByteBuffer b = numel == 0 ? ByteBuffer.allocate(0) : source.read(s, s.start() + t.offset, count, name);
         // element index (relative to the tensor's first element) for each C-order position
         int[] idx = new int[nd];
