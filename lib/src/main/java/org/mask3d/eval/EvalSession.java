@@ -105,9 +105,9 @@ public final class EvalSession implements AutoCloseable {
     public static EvalSession open(Scene scene, int[] sources, int planes, Path model, MpiRenderer renderer, Mask2dSettings mask2d) {
         NDManager m = NDManager.newBaseManager();
         try {
-            MpiNet3d mpi = NovelViewVideo.newMpiNet(m);
-            MaskNet3d mask = NovelViewVideo.newMaskNet(m);
-            NovelViewVideo.loadNetworks(model, mpi, mask);
+            MpiNet3d mpi = EvalNetworks.newMpiNet(m);
+            MaskNet3d mask = EvalNetworks.newMaskNet(m);
+            EvalNetworks.loadNetworks(model, mpi, mask);
             return new EvalSession(scene, sources, planes, mpi, mask, renderer, mask2d, m);
         } catch (RuntimeException e) {
             m.close();

@@ -1,7 +1,6 @@
 package org.mask3d.eval;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import org.mask3d.InputException;
 import org.mask3d.data.AuthorsH5Scene;
 import org.mask3d.data.PackedScene;
@@ -14,17 +13,13 @@ import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.geometry.RenderPath;
 import org.mask3d.io.Images;
 import org.mask3d.model.MaskNet3d;
-import org.mask3d.model.ModelCheckpoint;
 import org.mask3d.model.MpiNet3d;
-import org.mask3d.model.Networks;
 import org.mask3d.render.Mpi;
 import org.mask3d.render.MpiRenderer;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -69,15 +64,7 @@ public final class NovelViewVideo {
     public record Result(Path framesDir, int views, double secondsPerView, List<Camera> path) {}
 
     /** Loads MPINet3d and MaskNet3d from a Lightning/PyTorch checkpoint file or a mask3d checkpoint folder. */
-    public static void loadNetworks(Path ckpt, MpiNet3d mpi, MaskNet3d mask) {
-        if (!Files.exists(ckpt)) throw new InputException("checkpoint not found: " + ckpt);
-        if (Files.isDirectory(ckpt)) {
-            ModelCheckpoint.load(ckpt, Map.of("mpi_net", mpi, "mask_net", mask));
-        } else {
-            Networks.load(mpi, ckpt, "models.mpi_net.");
-            Networks.load(mask, ckpt, "models.mask_net.");
-        }
-    }
+    public static void loadNetworks(Path ckpt, MpiNet3d mpi, MaskNet3d mask) { EvalNetworks.loadNetworks(ckpt, mpi, mask); }
 
     /** The LLFF rows of a scene: its own where it has them, else made from its cameras. */
     static List<Llff.PoseBounds> rows(Scene s) {
@@ -135,7 +122,7 @@ public final class NovelViewVideo {
     }
 
     /** Networks initialised on a manager (to be loaded or used with their initial weights). */
-    public static MpiNet3d newMpiNet(NDManager m) { return Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32); }
+    public static MpiNet3d newMpiNet(NDManager m) { return EvalNetworks.newMpiNet(m); }
 
-    public static MaskNet3d newMaskNet(NDManager m) { return Networks.initialize(new MaskNet3d(), m, DataType.FLOAT32); }
+    public static MaskNet3d newMaskNet(NDManager m) { return EvalNetworks.newMaskNet(m); }
 }
