@@ -65,11 +65,11 @@ final class DemoCommand implements Callable<Integer> {
             int lw = 48, lh = 32, planes = 16;
             System.out.printf("learning on the synthetic rig (%dx%d, %d planes): stage 1 %d steps, stage 2 %d steps, then "
                     + "held-out camera 7 of a rig with another seed, sources 2 and 3%n", lw, lh, planes, stage1Steps, stage2Steps);
-            org.mask3d.eval.LearningDemo.Result lr;
+            org.mask3d.workflow.LearningDemo.Result lr;
             try (ProgressBar pb = new ProgressBarBuilder().setTaskName("train").setInitialMax(stage1Steps + stage2Steps)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build()) {
                 final long[] base = {0};
-                lr = org.mask3d.eval.LearningDemo.run(new org.mask3d.eval.LearningDemo.Options(lw, lh, planes, stage1Steps, stage2Steps),
+                lr = org.mask3d.workflow.LearningDemo.run(new org.mask3d.workflow.LearningDemo.Options(lw, lh, planes, stage1Steps, stage2Steps),
                         outDir, new org.mask3d.train.Trainer.Listener() {
                             @Override public void started(long first, long total) { base[0] = pb.getCurrent(); }
                             @Override public void stepped(long step, org.mask3d.train.TrainingStage.Stats st) {

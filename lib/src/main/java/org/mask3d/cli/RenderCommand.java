@@ -4,7 +4,6 @@ import me.tongfei.progressbar.ProgressBar;
 import org.mask3d.InputException;
 import org.mask3d.data.Scene;
 import org.mask3d.data.Scenes;
-import org.mask3d.eval.NovelViewVideo;
 import org.mask3d.io.AtomicFiles;
 import org.mask3d.io.ConfigFile;
 import org.mask3d.io.FfmpegFrames;
@@ -13,6 +12,7 @@ import org.mask3d.model.MaskNet3d;
 import org.mask3d.model.MpiNet3d;
 import org.mask3d.render.MpiRenderer;
 import org.mask3d.render.Renderers;
+import org.mask3d.workflow.NovelViewVideo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -194,10 +194,10 @@ public final class SyntheticDemo {
      *
      * @return the files written
      */
-    public static List<Path> learningReport(org.mask3d.eval.LearningDemo.Result r, Path out, int width, int height,
+    public static List<Path> learningReport(org.mask3d.workflow.LearningDemo.Result r, Path out, int width, int height,
                                             int views) {
         List<Path> files = new ArrayList<>();
-        List<double[][]> curves = org.mask3d.eval.LearningDemo.curves(r.stage1Run(), r.stage2Run());
+        List<double[][]> curves = org.mask3d.workflow.LearningDemo.curves(r.stage1Run(), r.stage2Run());
         XYChart chart = Plots.line("Training loss (L1) on the synthetic rig", "step", "loss");
         Plots.series(chart, "stage 1: MPINet3d", curves.get(0)[0], curves.get(0)[1]);
         Plots.series(chart, "stage 2: MaskNet3d", curves.get(1)[0], curves.get(1)[1]);
@@ -206,12 +206,12 @@ public final class SyntheticDemo {
         files.add(curvePng);
         SyntheticRig rig = new SyntheticRig(new SyntheticRig.Options(width, height, 2, 5, 0.08, 4, 1));
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-            var mpi = org.mask3d.eval.NovelViewVideo.newMpiNet(m);
-            var mask = org.mask3d.eval.NovelViewVideo.newMaskNet(m);
-            org.mask3d.eval.NovelViewVideo.loadNetworks(r.stage2Run().resolve("checkpoints/last"), mpi, mask);
-            var v = org.mask3d.eval.NovelViewVideo.render(rig, mpi, mask, new CpuRenderer(),
-                    new org.mask3d.eval.NovelViewVideo.Options(width, height, new int[]{2, 3}, 10, views,
-                            org.mask3d.eval.NovelViewVideo.Mode.BLEND), out.resolve("learned_video"), null);
+            var mpi = org.mask3d.workflow.NovelViewVideo.newMpiNet(m);
+            var mask = org.mask3d.workflow.NovelViewVideo.newMaskNet(m);
+            org.mask3d.workflow.NovelViewVideo.loadNetworks(r.stage2Run().resolve("checkpoints/last"), mpi, mask);
+            var v = org.mask3d.workflow.NovelViewVideo.render(rig, mpi, mask, new CpuRenderer(),
+                    new org.mask3d.workflow.NovelViewVideo.Options(width, height, new int[]{2, 3}, 10, views,
+                            org.mask3d.workflow.NovelViewVideo.Mode.BLEND), out.resolve("learned_video"), null);
             List<BufferedImage> frames = new ArrayList<>();
             for (int i = 0; i < v.views(); i++) {
                 frames.add(Grid.enlarge(Images.toBufferedImage(Images.readChw(v.framesDir().resolve(String.format("%05d.png", i))),

@@ -1,4 +1,4 @@
-package org.mask3d.eval;
+package org.mask3d.workflow;
 
 import ai.djl.ndarray.NDManager;
 import org.mask3d.InputException;
@@ -7,6 +7,9 @@ import org.mask3d.data.PackedScene;
 import org.mask3d.data.ResizedScene;
 import org.mask3d.data.Scene;
 import org.mask3d.data.VideoFolderScene;
+import org.mask3d.eval.EvalMethod;
+import org.mask3d.eval.EvalNetworks;
+import org.mask3d.eval.EvalSession;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.Llff;
 import org.mask3d.geometry.PlaneDepths;

@@ -1,4 +1,4 @@
-package org.mask3d.eval;
+package org.mask3d.workflow;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import org.mask3d.data.MaskSample;
 import org.mask3d.data.MaskStageSampler;
 import org.mask3d.data.SyntheticRig;
+import org.mask3d.eval.Metrics;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.io.AtomicFiles;
 import org.mask3d.model.MaskNet3d;
