@@ -57,7 +57,7 @@ public final class EvaluationRun {
         Map<String, Object> models = new LinkedHashMap<>();
         List<String> trainingLog = new ArrayList<>();
         Path s1 = trainStage1(c, out, l, trainingLog, c.planes());
-        models.put("stage1", Map.of("run", s1.toString(), "steps", c.stage1Steps(), "loss", "l1", "crop", Math.min(c.stage1Crop(), c.height()),
+        models.put("stage1", entries("run", s1.toString(), "steps", c.stage1Steps(), "loss", "l1", "crop", Math.min(c.stage1Crop(), c.height()),
                 "data", "synthetic rig seed " + c.trainSeed()));
         Map<MaskStageLoss, Path> runs = new LinkedHashMap<>();
         List<MaskStageLoss> wanted = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class EvaluationRun {
         for (MaskStageLoss e : wanted) runs.put(e, trainStage2(c, out, e, s1, l, trainingLog, c.planes()));
         Map<String, Object> stage2 = new LinkedHashMap<>();
         for (Map.Entry<MaskStageLoss, Path> e : runs.entrySet()) {
-            stage2.put(e.getKey().key(), Map.of("run", e.getValue().toString(), "steps", c.stage2Steps()));
+            stage2.put(e.getKey().key(), entries("run", e.getValue().toString(), "steps", c.stage2Steps()));
         }
         models.put("stage2", stage2);
         models.put("training", trainingLog);
@@ -90,10 +90,20 @@ public final class EvaluationRun {
             Path p1 = trainStage1(c, out, l, trainingLog, p);
             Path p2 = trainStage2(c, out, loss, p1, l, trainingLog, p);
             trainedPlanes.put(p, new Evaluation.Model(p2.resolve("checkpoints/last"), trainedDescription(c, c.maskLoss()) + ", at " + p + " planes"));
-            byPlanes.put(String.valueOf(p), Map.of("stage1", p1.toString(), "stage2", p2.toString()));
+            byPlanes.put(String.valueOf(p), entries("stage1", p1.toString(), "stage2", p2.toString()));
         }
         if (!byPlanes.isEmpty()) models.put("trained_plane_counts", byPlanes);
         return trainedPlanes;
+    }
+
+    /**
+     * A map of {@code key, value, key, value…} in that order, for protocol.json ({@code Map.of} iterates in an order
+     * that changes from one JVM to the next, so the file's key order did too).
+     */
+    static Map<String, Object> entries(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
     }
 
     static String trainedDescription(EvalConfig c, MaskStageLoss asked) {
