@@ -23,4 +23,4 @@ for s in "360 640" "1080 1920"; do set -- $s
   done
 done
 echo "== CUDA renderer benchmark"
-"$JAVA" -Xmx40g -cp "$CP" org.mask3d.eval.GpuBenchmark --iters 50 --torch "$O/torch.jsonl" 2>&1 | tee "$O/bench.txt"
+"$JAVA" -Xmx40g -cp "$CP" org.mask3d.bench.GpuBenchmark --iters 50 --torch "$O/torch.jsonl" 2>&1 | tee "$O/bench.txt"

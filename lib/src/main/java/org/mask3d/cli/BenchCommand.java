@@ -1,6 +1,6 @@
 package org.mask3d.cli;
 
-import org.mask3d.eval.RenderBenchmark;
+import org.mask3d.bench.RenderBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,8 +48,8 @@ final class BenchCommand implements Callable<Integer> {
                 String[] p = sz.split("x");
                 int h = Integer.parseInt(p[0]), w = Integer.parseInt(p[1]);
                 for (int st : stage == null ? new int[]{1, 2} : new int[]{stage}) {
-                    org.mask3d.eval.ModelBenchmark.Result r = st == 1 ? org.mask3d.eval.ModelBenchmark.stage1(h, w, reps)
-                            : org.mask3d.eval.ModelBenchmark.stage2(h, w, reps);
+                    org.mask3d.bench.ModelBenchmark.Result r = st == 1 ? org.mask3d.bench.ModelBenchmark.stage1(h, w, reps)
+                            : org.mask3d.bench.ModelBenchmark.stage2(h, w, reps);
                     System.out.printf("  %-58s %9s %12.0f %14.0f %12d%n", r.step(), h + "x" + w, r.forwardMs(), r.forwardBackwardMs(), r.peakRssMiB());
                 }
             }
@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
             int reps = Math.max(iters, 10);
             System.out.printf("data benchmark: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             System.out.printf("  %-78s %10s %10s %6s%n", "what", "median ms", "min ms", "reps");
-            for (org.mask3d.eval.DataBenchmark.Timing t : org.mask3d.eval.DataBenchmark.run(width, height, reps, h5)) {
+            for (org.mask3d.bench.DataBenchmark.Timing t : org.mask3d.bench.DataBenchmark.run(width, height, reps, h5)) {
                 System.out.printf("  %-78s %10.2f %10.2f %6d%n", t.what(), t.msMedian(), t.msMin(), t.reps());
             }
             return 0;

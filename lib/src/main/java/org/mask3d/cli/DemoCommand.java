@@ -3,13 +3,15 @@ package org.mask3d.cli;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.mask3d.render.CpuRenderer;
-import org.mask3d.viz.SyntheticDemo;
+import org.mask3d.io.ConfigFile;
+import org.mask3d.train.TrainingStage;
+import org.mask3d.workflow.Demo;
+import org.mask3d.workflow.LearningDemo;
+import org.mask3d.workflow.SyntheticDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -38,50 +40,49 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-train", description = "Skip the learning part.") boolean noTrain;
 
     @Override public Integer call() {
-        SyntheticDemo.Options o = SyntheticDemo.Options.defaults();
-        Path outDir = Path.of("runs/demo");
-        if (config != null) {
-            org.mask3d.io.ConfigFile cfg = org.mask3d.io.ConfigFile.read(config);
-            o = SyntheticDemo.Options.fromConfig(cfg, o);
-            outDir = Path.of(cfg.string("out_dir", outDir.toString()));
-        }
-        o = new SyntheticDemo.Options(width != null ? width : o.width(), height != null ? height : o.height(),
-                cameras != null ? cameras : o.cameras(), frames != null ? frames : o.frames(), o.gifStride());
-        if (out != null) outDir = out;
-        int width = o.width(), height = o.height(), cameras = o.cameras(), frames = o.frames();
-        CpuRenderer renderer = threads == null ? new CpuRenderer() : new CpuRenderer(threads);
+        Demo.Settings s = Demo.Settings.defaults();
+        if (config != null) s = s.withConfig(ConfigFile.read(config));
+        SyntheticDemo.Options o = s.scene();
+        LearningDemo.Options lo = s.learning();
+        s = new Demo.Settings(out != null ? out : s.out(),
+                new SyntheticDemo.Options(width != null ? width : o.width(), height != null ? height : o.height(),
+                        cameras != null ? cameras : o.cameras(), frames != null ? frames : o.frames(), o.gifStride()),
+                threads != null ? threads : 0,
+                noTrain ? null : new LearningDemo.Options(lo.width(), lo.height(), lo.planes(), stage1Steps, stage2Steps));
+        o = s.scene();
         System.out.printf("mask3d demo: synthetic scene %dx%d, %d cameras, %d frames, 32 planes, %s%n",
-                width, height, cameras, frames, renderer.name());
-        SyntheticDemo.Result r;
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("rendering").setInitialMax(270)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build()) {
-            r = SyntheticDemo.run(outDir, o, renderer, pb::stepTo);
+                o.width(), o.height(), o.cameras(), o.frames(), s.renderer().name());
+        ProgressBar[] pb = {bar("rendering", 270, 200)};
+        Demo.Result r;
+        try {
+            r = Demo.run(s, new Demo.Listener() {
+                long base;
+                @Override public void rendered(int views) { pb[0].stepTo(views); }
+                @Override public void sceneDone(SyntheticDemo.Result sr) {
+                    pb[0].close();
+                    pb[0] = null;
+                    System.out.printf("rendered %d novel views, %.1f ms per view; PSNR vs analytic ground truth: mean %.2f dB, "
+                            + "min %.2f dB%n", sr.views(), sr.msPerView(), sr.meanPsnr(),
+                            java.util.Arrays.stream(sr.psnr()).min().orElse(Double.NaN));
+                }
+                @Override public void learningStarts(LearningDemo.Options l) {
+                    System.out.printf("learning on the synthetic rig (%dx%d, %d planes): stage 1 %d steps, stage 2 %d steps, then "
+                            + "held-out camera 7 of a rig with another seed, sources 2 and 3%n", l.width(), l.height(), l.planes(),
+                            l.stage1Steps(), l.stage2Steps());
+                    pb[0] = bar("train", l.stage1Steps() + l.stage2Steps(), 250);
+                }
+                @Override public void started(long first, long total) { base = pb[0].getCurrent(); }
+                @Override public void stepped(long step, TrainingStage.Stats st) {
+                    pb[0].stepTo(base + step);
+                    pb[0].setExtraMessage(String.format(" loss %.4f", st.loss()));
+                }
+            });
+        } finally {
+            if (pb[0] != null) pb[0].close();
         }
-        System.out.printf("rendered %d novel views, %.1f ms per view; PSNR vs analytic ground truth: mean %.2f dB, "
-                + "min %.2f dB%n", r.views(), r.msPerView(), r.meanPsnr(),
-                java.util.Arrays.stream(r.psnr()).min().orElse(Double.NaN));
-        List<Path> files = new ArrayList<>(r.files());
-        if (!noTrain) {
-            int lw = 48, lh = 32, planes = 16;
-            System.out.printf("learning on the synthetic rig (%dx%d, %d planes): stage 1 %d steps, stage 2 %d steps, then "
-                    + "held-out camera 7 of a rig with another seed, sources 2 and 3%n", lw, lh, planes, stage1Steps, stage2Steps);
-            org.mask3d.eval.LearningDemo.Result lr;
-            try (ProgressBar pb = new ProgressBarBuilder().setTaskName("train").setInitialMax(stage1Steps + stage2Steps)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build()) {
-                final long[] base = {0};
-                lr = org.mask3d.eval.LearningDemo.run(new org.mask3d.eval.LearningDemo.Options(lw, lh, planes, stage1Steps, stage2Steps),
-                        outDir, new org.mask3d.train.Trainer.Listener() {
-                            @Override public void started(long first, long total) { base[0] = pb.getCurrent(); }
-                            @Override public void stepped(long step, org.mask3d.train.TrainingStage.Stats st) {
-                                pb.stepTo(base[0] + step);
-                                pb.setExtraMessage(String.format(" loss %.4f", st.loss()));
-                            }
-                        });
-            }
-            files.add(outDir.resolve("held_out_psnr.csv"));
-            files.add(lr.stage1Run());
-            files.add(lr.stage2Run());
-            files.addAll(SyntheticDemo.learningReport(lr, outDir, lw, lh, 60));
+        List<Path> files = org.mask3d.viz.SyntheticDemo.draw(r);
+        if (r.learning() != null) {
+            LearningDemo.Result lr = r.learning().result();
             System.out.printf("held-out PSNR (camera 7, rig seed 1, mean of %d frames):%n", lr.trained().length);
             System.out.printf("  trained model           %6.2f dB%n  untrained model         %6.2f dB%n  nearest source copied   %6.2f dB%n",
                     lr.meanTrained(), lr.meanUntrained(), lr.meanNearest());
@@ -91,5 +92,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("outputs:");
         for (Path p : files) System.out.println("  " + p);
         return 0;
+    }
+
+    private static ProgressBar bar(String task, long max, int intervalMillis) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(intervalMillis).continuousUpdate().build();
     }
 }

@@ -7,6 +7,7 @@ import org.mask3d.eval.EvalConfig;
 import org.mask3d.eval.Evaluation;
 import org.mask3d.train.TrainingStage;
 import org.mask3d.viz.EvalFigures;
+import org.mask3d.workflow.EvaluationRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tech.tablesaw.api.Row;
@@ -54,7 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ProgressBar[] pb = new ProgressBar[1];
         EvalFigures.Report rep;
         try {
-            rep = EvalFigures.run(c, dir, new Evaluation.Listener() {
+            rep = EvalFigures.run(c, dir, new EvaluationRun.Listener() {
                 void open(String name, long total, long first) {
                     if (pb[0] != null) pb[0].close();
                     // the phase on its own line, a short task name on the bar, so that the bar keeps its width

@@ -2,7 +2,6 @@ package org.mask3d.eval;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import org.mask3d.InputException;
 import org.mask3d.data.ResizedScene;
 import org.mask3d.data.Scene;
@@ -12,8 +11,6 @@ import org.mask3d.io.AtomicFiles;
 import org.mask3d.model.MaskStageLoss;
 import org.mask3d.render.MpiRenderer;
 import org.mask3d.render.Renderers;
-import org.mask3d.train.TrainConfig;
-import org.mask3d.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Row;
@@ -36,12 +33,12 @@ import java.util.Map;
 /**
  * The evaluation of issue 8 (METHOD.md §6): methods ({@link EvalMethod}) on the same inputs through the same
  * renderer at held-out cameras, the mask-stage loss ablation and the plane-count ablation, with image metrics per
- * frame and the temporal stability measure ({@link TemporalStability}) per method and target. Without a
- * {@code model}, stage 1 and the stage-2 models are first trained on the built-in rig (seed {@code train_seed}) and
- * evaluated on a rig of another seed; trained runs already in the output folder with the same config and step count
- * are reused.
+ * frame and the temporal stability measure ({@link TemporalStability}) per method and target. It measures and never
+ * trains: {@link #plan} checks the config, the models come in as {@link Models} (the given {@code model}, or stage 1
+ * and the stage-2 models trained on the built-in rig by {@code workflow.EvaluationRun}, which strings the steps
+ * together), {@link #measure} renders and measures, {@link #report} writes.
  *
- * <p>Writes into the output folder (figures are {@link org.mask3d.viz.EvalFigures}' job):
+ * <p>Writes into the output folder (figures are {@code viz.EvalFigures}' job):
  * <pre>
  *   results.csv, results.md   one row per (group, method, variant) × target, plus a mean row over targets; every
  *                             row carries its protocol (data, sources, target, frames, size, planes, device, model,
@@ -49,7 +46,7 @@ import java.util.Map;
  *   per_frame.csv             per frame: PSNR, the static-pixel change from the previous frame (render and ground
  *                             truth), the temporal error from the previous frame, the disocclusion error (rig)
  *   protocol.json             the config in use, the data, the models, the renderer, metric definitions, wall time
- *   train-mpi/, train-mask-LOSS/   the training runs (model empty)
+ *   train-mpi/, train-mask-LOSS/   the training runs (model empty; {@code workflow.EvaluationRun} writes them)
  * </pre>
  * Row groups: {@code methods} (every configured method at {@code planes}), {@code loss_ablation} (mask3d with each
  * ablation loss's MaskNet3d), {@code planes} (mask3d, per_frame and mask2d at each of {@code plane_counts}, the same
@@ -59,8 +56,10 @@ import java.util.Map;
 public final class Evaluation {
     private Evaluation() {}
 
-    /** Progress: training callbacks, plus the evaluation's phases. */
-    public interface Listener extends Trainer.Listener {
+    /**
+     * Progress of the measuring phases ({@code workflow.EvaluationRun.Listener} adds the training callbacks).
+     */
+    public interface Progress {
         /** A phase starts ({@code total} units of work, 0 when unknown). */
         default void phase(String name, long total) {}
 
@@ -157,15 +156,51 @@ public final class Evaluation {
             }
             if (temporal != null) temporal.add(render, gt, statics);
         }
+
+        /** The table row: each metric's mean over the frames, then the temporal columns ({@code ts}: null without). */
+        double[] row(TemporalStability.Result ts, int metricColumns) {
+            double[] row = new double[metricColumns + TEMPORAL_COLUMNS.size()];
+            for (int k = 0; k < metricColumns; k++) {
+                double sum = 0;
+                for (double[] x : values) sum += x[k];
+                row[k] = sum / values.length;
+            }
+            int o = metricColumns;
+            row[o] = ts == null ? Double.NaN : ts.renderChange();
+            row[o + 1] = ts == null ? Double.NaN : ts.groundTruthChange();
+            row[o + 2] = ts == null ? Double.NaN : ts.temporalError();
+            row[o + 3] = dynCount == 0 ? Double.NaN : dynSum / dynCount;
+            row[o + 4] = disCount == 0 ? Double.NaN : disSum / disCount;
+            return row;
+        }
     }
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
 
     /** A model to evaluate: where its weights are and how it came to be. */
-    record Model(Path weights, String description) {}
+    public record Model(Path weights, String description) {}
+
+    /**
+     * The models an evaluation compares, given ({@link #givenModel}) or trained ({@code workflow.EvaluationRun}).
+     *
+     * @param main          the main mask3d model (every method of the {@code methods} and {@code planes} groups)
+     * @param ablation      the loss ablation's models by the loss asked for (empty: no ablation)
+     * @param trainedPlanes models trained at another plane count, by that count (empty: none)
+     * @param protocol      what protocol.json says about them ({@code models})
+     * @param trainingLog   one line per training run, trained or reused (empty when the model was given)
+     */
+    public record Models(Model main, Map<MaskStageLoss, Model> ablation, Map<Integer, Model> trainedPlanes,
+                         Map<String, Object> protocol, List<String> trainingLog) {}
 
     /** One evaluated configuration: a group, a variant label, a model, a plane count and its methods. */
     record Variant(String group, String variant, Model model, int planes, List<EvalMethod> methods) {}
+
+    /**
+     * What {@link #measure} gives, before anything is written: the tables and the figures' data.
+     *
+     * @param device the renderer's name
+     */
+    public record Measurement(Table table, Table perFrame, List<Series> series, Strip strip, Snapshot snapshot, String device) {}
 
     /** The scene the config names, at the evaluation size. */
     public static Scene scene(EvalConfig c) {
@@ -192,12 +227,17 @@ public final class Evaluation {
     }
 
     /**
-     * Runs the evaluation and writes its tables and protocol into {@code out}.
+     * What an evaluation runs on: its config, scene and frames, checked, and its output folder (created).
      *
-     * @param listener progress (may be null)
+     * @param startNanos {@link System#nanoTime()} when the evaluation started (its wall time includes training)
      */
-    public static Result run(EvalConfig c, Path out, Listener listener) {
-        Listener l = listener == null ? new Listener() {} : listener;
+    public record Plan(EvalConfig config, Scene scene, int[] frames, Path out, long startNanos) {}
+
+    /**
+     * Checks the config against its scene before anything long runs (metric weights, frames, targets, sources,
+     * backgrounds) and creates the output folder: the first step of plan → models → {@link #measure} → {@link #report}.
+     */
+    public static Plan plan(EvalConfig c, Path out) {
         long t0 = System.nanoTime();
         // metric settings first: a missing weight file should not surface after minutes of training
         new MetricSuite(c, false).close();
@@ -219,225 +259,59 @@ public final class Evaluation {
         } catch (IOException e) {
             throw new InputException("cannot create " + out + ": " + e.getMessage(), e);
         }
-        // models
+        return new Plan(c, scene, frames, out, t0);
+    }
+
+    /** The models of a config that names one ({@code model}): nothing is trained, the loss ablation is skipped. */
+    public static Models givenModel(EvalConfig c) {
+        if (c.model() == null) throw new IllegalArgumentException("the config names no model");
+        if (!Files.exists(c.model())) throw new InputException("model: not found: " + c.model());
         Map<String, Object> models = new LinkedHashMap<>();
-        List<String> trainingLog = new ArrayList<>();
-        Model main;
-        Map<MaskStageLoss, Model> ablation = new LinkedHashMap<>();
-        Map<Integer, Model> trainedPlanes = new LinkedHashMap<>();
-        if (c.model() != null) {
-            if (!Files.exists(c.model())) throw new InputException("model: not found: " + c.model());
-            main = new Model(c.model(), c.model().toString());
-            models.put("main", c.model().toString());
-            if (!c.lossAblation().isEmpty()) models.put("loss_ablation", "skipped: it trains one MaskNet3d per loss on the synthetic rig, and model is given");
-        } else {
-            Path s1 = trainStage1(c, out, l, trainingLog);
-            models.put("stage1", Map.of("run", s1.toString(), "steps", c.stage1Steps(), "loss", "l1", "crop", Math.min(c.stage1Crop(), c.height()),
-                    "data", "synthetic rig seed " + c.trainSeed()));
-            Map<MaskStageLoss, Path> runs = new LinkedHashMap<>();
-            List<MaskStageLoss> wanted = new ArrayList<>();
-            wanted.add(c.effectiveLoss(c.maskLoss()));
-            for (MaskStageLoss a : c.lossAblation()) if (!wanted.contains(c.effectiveLoss(a))) wanted.add(c.effectiveLoss(a));
-            for (MaskStageLoss e : wanted) runs.put(e, trainStage2(c, out, e, s1, l, trainingLog));
-            Map<String, Object> stage2 = new LinkedHashMap<>();
-            for (Map.Entry<MaskStageLoss, Path> e : runs.entrySet()) {
-                stage2.put(e.getKey().key(), Map.of("run", e.getValue().toString(), "steps", c.stage2Steps()));
-            }
-            models.put("stage2", stage2);
-            models.put("training", trainingLog);
-            MaskStageLoss me = c.effectiveLoss(c.maskLoss());
-            main = new Model(runs.get(me).resolve("checkpoints/last"), trainedDescription(c, c.maskLoss()));
-            for (MaskStageLoss a : c.lossAblation()) {
-                ablation.put(a, new Model(runs.get(c.effectiveLoss(a)).resolve("checkpoints/last"), trainedDescription(c, a)));
-            }
-            Map<String, Object> byPlanes = new LinkedHashMap<>();
-            for (int p : c.trainPlaneCounts()) {
-                if (p == c.planes()) continue;
-                Path p1 = trainStage1(c, out, l, trainingLog, p);
-                Path p2 = trainStage2(c, out, me, p1, l, trainingLog, p);
-                trainedPlanes.put(p, new Model(p2.resolve("checkpoints/last"), trainedDescription(c, c.maskLoss()) + ", at " + p + " planes"));
-                byPlanes.put(String.valueOf(p), Map.of("stage1", p1.toString(), "stage2", p2.toString()));
-            }
-            if (!byPlanes.isEmpty()) models.put("trained_plane_counts", byPlanes);
-        }
-        // what to evaluate
+        models.put("main", c.model().toString());
+        if (!c.lossAblation().isEmpty()) models.put("loss_ablation", "skipped: it trains one MaskNet3d per loss on the synthetic rig, and model is given");
+        return new Models(new Model(c.model(), c.model().toString()), Map.of(), Map.of(), models, List.of());
+    }
+
+    /** What to evaluate: the methods group, then the loss ablation, then both plane-count ablations. */
+    static List<Variant> variants(EvalConfig c, Models models) {
         List<Variant> variants = new ArrayList<>();
-        variants.add(new Variant("methods", "", main, c.planes(), c.methods()));
-        for (Map.Entry<MaskStageLoss, Model> e : ablation.entrySet()) {
+        variants.add(new Variant("methods", "", models.main(), c.planes(), c.methods()));
+        for (Map.Entry<MaskStageLoss, Model> e : models.ablation().entrySet()) {
             MaskStageLoss eff = c.effectiveLoss(e.getKey());
             String v = eff == e.getKey() ? "loss " + eff.key()
                     : "loss " + e.getKey().key() + " -> " + eff.key() + " (no vgg_weights)";
             variants.add(new Variant("loss_ablation", v, e.getValue(), c.planes(), List.of(EvalMethod.MASK3D)));
         }
+        List<EvalMethod> planeMethods = c.methods().stream()
+                .filter(m -> m == EvalMethod.MASK3D || m == EvalMethod.PER_FRAME || m == EvalMethod.MASK2D).toList();
+        if (planeMethods.isEmpty()) return variants;
         for (int p : c.planeCounts()) {
-            if (p == c.planes()) continue;
-            List<EvalMethod> ms = c.methods().stream().filter(m -> m == EvalMethod.MASK3D || m == EvalMethod.PER_FRAME || m == EvalMethod.MASK2D).toList();
-            if (!ms.isEmpty()) variants.add(new Variant("planes", p + " planes, same networks", main, p, ms));
+            if (p != c.planes()) variants.add(new Variant("planes", p + " planes, same networks", models.main(), p, planeMethods));
         }
-        for (Map.Entry<Integer, Model> e : trainedPlanes.entrySet()) {
-            List<EvalMethod> ms = c.methods().stream().filter(m -> m == EvalMethod.MASK3D || m == EvalMethod.PER_FRAME || m == EvalMethod.MASK2D).toList();
-            if (!ms.isEmpty()) variants.add(new Variant("planes_trained", e.getKey() + " planes, trained at " + e.getKey(), e.getValue(), e.getKey(), ms));
+        for (Map.Entry<Integer, Model> e : models.trainedPlanes().entrySet()) {
+            variants.add(new Variant("planes_trained", e.getKey() + " planes, trained at " + e.getKey(), e.getValue(), e.getKey(), planeMethods));
         }
+        return variants;
+    }
 
+    /**
+     * Renders every variant's methods at every target and frame and measures them: the tables and the figures' data,
+     * nothing written yet.
+     *
+     * @param progress the {@code evaluate} phase, frame by frame (may be null)
+     */
+    public static Measurement measure(Plan p, Models models, Progress progress) {
+        EvalConfig c = p.config();
+        List<Variant> variants = variants(c, models);
         MpiRenderer renderer;
         try {
             renderer = Renderers.forDevice(c.device());
         } catch (IllegalStateException e) {
             throw new InputException("device = " + c.device() + ": " + e.getMessage());
         }
-        String device = renderer.name();
-        RigTruth truth = scene instanceof SyntheticRig rig ? new RigTruth(rig) : null;
-        int h = scene.height(), w = scene.width();
-        int ref = c.sources()[0];
-
-        // ground truth and static masks, shared by every variant
-        Map<Integer, List<float[]>> gts = new HashMap<>();
-        Map<Integer, List<boolean[]>> statics = new HashMap<>();
-        Map<Integer, List<boolean[]>> disocc = new HashMap<>();
-        for (int tg : c.targets()) {
-            List<float[]> g = new ArrayList<>();
-            List<boolean[]> s = new ArrayList<>(), d = new ArrayList<>();
-            for (int t : frames) {
-                float[] gt = scene.frame(tg, t);
-                g.add(gt);
-                s.add(staticMask(c, scene, truth, tg, t, gt));
-                d.add(truth == null ? null : truth.disocclusions(tg, ref, t));
-            }
-            gts.put(tg, g);
-            statics.put(tg, s);
-            disocc.put(tg, d);
-        }
-
-        Table table = newTable(c);
-        Table perFrame = newPerFrameTable(c);
-        List<Series> series = new ArrayList<>();
-        Strip strip = null;
-        Snapshot snapshot = null;
-        int firstTarget = c.targets()[0];
-        int snapIdx = 0;
-        if (truth != null) {
-            int best = -1;
-            for (int i = 0; i < frames.length; i++) {
-                int cnt = count(disocc.get(firstTarget).get(i));
-                if (cnt > best) { best = cnt; snapIdx = i; }
-            }
-        } else {
-            snapIdx = frames.length / 2;
-        }
-        int stripN = Math.min(c.stripFrames(), frames.length);
-        int stripStart = Math.max(0, Math.min(snapIdx - stripN / 2, frames.length - stripN));
-        long work = 0;
-        for (Variant v : variants) work += (long) frames.length;
-        l.phase("evaluate", work);
-        long done = 0;
-        try (MetricSuite metrics = new MetricSuite(c)) {
-            for (Variant v : variants) {
-                boolean isMain = v.group().equals("methods");
-                try (EvalSession s = EvalSession.open(scene, c.sources(), v.planes(), v.model().weights(), renderer, c.mask2d())) {
-                    // frame by frame: every method's render at every target is measured as soon as it is made and then
-                    // dropped (only the strip's and the snapshot's frames of the first target are kept), so memory does
-                    // not grow with methods × targets × frames
-                    Map<EvalMethod, Map<Integer, Track>> tracks = new LinkedHashMap<>();
-                    for (EvalMethod m : v.methods()) {
-                        Map<Integer, Track> byT = new LinkedHashMap<>();
-                        for (int tg : c.targets()) byT.put(tg, new Track(frames.length, metrics.temporal(), h, w));
-                        tracks.put(m, byT);
-                    }
-                    Map<String, List<float[]>> stripRenders = new LinkedHashMap<>();
-                    for (int i = 0; i < frames.length; i++) {
-                        EvalSession.FrameMpis f = s.frameMpis(frames[i]);
-                        Map<String, float[]> snap = isMain && i == snapIdx ? new LinkedHashMap<>() : null;
-                        boolean inStrip = isMain && i >= stripStart && i < stripStart + stripN;
-                        for (EvalMethod m : v.methods()) {
-                            for (int tg : c.targets()) {
-                                float[] r = s.render(m, f, tg);
-                                tracks.get(m).get(tg).add(i, r, gts.get(tg).get(i), statics.get(tg).get(i), disocc.get(tg).get(i), metrics, h, w);
-                                if (tg == firstTarget) {
-                                    if (snap != null) snap.put(m.key(), r);
-                                    if (inStrip) stripRenders.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(r);
-                                }
-                            }
-                        }
-                        if (snap != null) {
-                            snapshot = new Snapshot(firstTarget, frames[i], snap, gts.get(firstTarget).get(i), disocc.get(firstTarget).get(i),
-                                    f.mask3d(), f.mask2d(), s.depths(), h, w);
-                        }
-                        l.advanced(++done);
-                    }
-                    for (EvalMethod m : v.methods()) {
-                        List<double[]> perTargetValues = new ArrayList<>();
-                        for (int tg : c.targets()) {
-                            Track tr = tracks.get(m).get(tg);
-                            double[][] fv = tr.values;
-                            double[] psnr = tr.psnr, dis = tr.disocclusion;
-                            double disSum = tr.disSum, dynSum = tr.dynSum;
-                            long disCount = tr.disCount, dynCount = tr.dynCount;
-                            TemporalStability.Result ts = tr.temporal == null ? null : tr.temporal.result();
-                            double[] sc = new double[frames.length], gc = new double[frames.length], te = new double[frames.length];
-                            sc[0] = gc[0] = te[0] = Double.NaN;
-                            for (int i = 1; i < frames.length; i++) {
-                                sc[i] = ts == null ? Double.NaN : ts.renderChangePerPair()[i - 1];
-                                gc[i] = ts == null ? Double.NaN : ts.groundTruthChangePerPair()[i - 1];
-                                te[i] = ts == null ? Double.NaN : ts.temporalErrorPerPair()[i - 1];
-                            }
-                            double[] row = new double[metrics.columns().size() + TEMPORAL_COLUMNS.size()];
-                            for (int k = 0; k < metrics.columns().size(); k++) {
-                                double sum = 0;
-                                for (double[] x : fv) sum += x[k];
-                                row[k] = sum / frames.length;
-                            }
-                            int o = metrics.columns().size();
-                            row[o] = ts == null ? Double.NaN : ts.renderChange();
-                            row[o + 1] = ts == null ? Double.NaN : ts.groundTruthChange();
-                            row[o + 2] = ts == null ? Double.NaN : ts.temporalError();
-                            row[o + 3] = dynCount == 0 ? Double.NaN : dynSum / dynCount;
-                            row[o + 4] = disCount == 0 ? Double.NaN : disSum / disCount;
-                            perTargetValues.add(row);
-                            addRow(table, c, scene, frames, v, m, String.valueOf(tg), row, metrics, device);
-                            for (int i = 0; i < frames.length; i++) {
-                                perFrame.stringColumn("group").append(v.group());
-                                perFrame.stringColumn("method").append(m.key());
-                                perFrame.stringColumn("variant").append(v.variant());
-                                perFrame.intColumn("planes").append(v.planes());
-                                perFrame.intColumn("target").append(tg);
-                                perFrame.intColumn("frame").append(frames[i]);
-                                perFrame.doubleColumn("psnr_db").append(psnr[i]);
-                                perFrame.doubleColumn("static_change").append(sc[i]);
-                                perFrame.doubleColumn("gt_static_change").append(gc[i]);
-                                perFrame.doubleColumn("temporal_error").append(te[i]);
-                                perFrame.doubleColumn("disocclusion_l1").append(dis[i]);
-                            }
-                            if (isMain) series.add(new Series(v.group(), m, v.variant(), v.planes(), tg, frames, psnr, sc, gc, dis));
-                        }
-                        double[] mean = new double[perTargetValues.get(0).length];
-                        for (double[] r : perTargetValues) for (int k = 0; k < mean.length; k++) mean[k] += r[k] / perTargetValues.size();
-                        addRow(table, c, scene, frames, v, m, "mean", mean, metrics, device);
-                    }
-                    if (isMain) {
-                        Map<String, List<float[]>> sr = new LinkedHashMap<>();
-                        for (EvalMethod m : v.methods()) sr.put(m.key(), stripRenders.get(m.key()));
-                        List<boolean[]> dyn = new ArrayList<>();
-                        for (boolean[] st : statics.get(firstTarget).subList(stripStart, stripStart + stripN)) {
-                            boolean[] d = new boolean[st.length];
-                            for (int p = 0; p < d.length; p++) d[p] = !st[p];
-                            dyn.add(d);
-                        }
-                        strip = new Strip(firstTarget, java.util.Arrays.copyOfRange(frames, stripStart, stripStart + stripN), sr,
-                                gts.get(firstTarget).subList(stripStart, stripStart + stripN), dyn, h, w);
-                    }
-                }
-            }
-            double wall = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> protocol = protocol(c, scene, frames, device, models, metrics, wall);
-            List<Path> files = new ArrayList<>();
-            files.add(writeCsv(table, out.resolve("results.csv")));
-            String wallNote = String.format(Locale.ROOT, "%.0f s", wall) + (trainingLog.isEmpty() ? ""
-                    : trainingLog.stream().allMatch(x -> x.startsWith("reused")) ? ", evaluation only (training runs reused)"
-                    : ", including " + String.join(", ", trainingLog));
-            files.add(write(out.resolve("results.md"), markdown(table, c, scene, frames, device, wallNote)));
-            files.add(writeCsv(perFrame, out.resolve("per_frame.csv")));
-            files.add(write(out.resolve("protocol.json"), GSON.toJson(protocol)));
-            return new Result(table, perFrame, series, strip, snapshot, protocol, out, files, wall);
+        try {
+            RigTruth truth = p.scene() instanceof SyntheticRig rig ? new RigTruth(rig) : null;
+            return new Measuring(p, renderer, truth, progress == null ? new Progress() {} : progress).run(variants);
         } finally {
             if (renderer instanceof AutoCloseable ac) {
                 try {
@@ -449,11 +323,213 @@ public final class Evaluation {
         }
     }
 
+    /** Writes results.csv, results.md, per_frame.csv and protocol.json into the plan's output folder. */
+    public static Result report(Plan p, Models models, Measurement m) {
+        EvalConfig c = p.config();
+        double wall = (System.nanoTime() - p.startNanos()) / 1e9;
+        Map<String, Object> protocol;
+        try (MetricSuite metrics = new MetricSuite(c, false)) {
+            protocol = protocol(c, p.scene(), p.frames(), m.device(), models.protocol(), metrics, wall);
+        }
+        Path out = p.out();
+        List<String> trainingLog = models.trainingLog();
+        List<Path> files = new ArrayList<>();
+        files.add(writeCsv(m.table(), out.resolve("results.csv")));
+        String wallNote = String.format(Locale.ROOT, "%.0f s", wall) + (trainingLog.isEmpty() ? ""
+                : trainingLog.stream().allMatch(x -> x.startsWith("reused")) ? ", evaluation only (training runs reused)"
+                : ", including " + String.join(", ", trainingLog));
+        files.add(write(out.resolve("results.md"), markdown(m.table(), c, p.scene(), p.frames(), m.device(), wallNote)));
+        files.add(writeCsv(m.perFrame(), out.resolve("per_frame.csv")));
+        files.add(write(out.resolve("protocol.json"), GSON.toJson(protocol)));
+        return new Result(m.table(), m.perFrame(), m.series(), m.strip(), m.snapshot(), protocol, out, files, wall);
+    }
+
+    /** One measurement in progress: the ground truth shared by every variant, the tables and the figures' frames. */
+    private static final class Measuring {
+        final EvalConfig c;
+        final Scene scene;
+        final int[] frames;
+        final int h, w, firstTarget;
+        final String device;
+        final MpiRenderer renderer;
+        final Progress progress;
+        final Map<Integer, List<float[]>> gts = new HashMap<>();
+        final Map<Integer, List<boolean[]>> statics = new HashMap<>();
+        final Map<Integer, List<boolean[]>> disocc = new HashMap<>();
+        final Table table, perFrame;
+        final List<Series> series = new ArrayList<>();
+        final int snapIdx, stripStart, stripN;
+        Strip strip;
+        Snapshot snapshot;
+        long done;
+
+        Measuring(Plan p, MpiRenderer renderer, RigTruth truth, Progress progress) {
+            c = p.config();
+            scene = p.scene();
+            frames = p.frames();
+            h = scene.height();
+            w = scene.width();
+            firstTarget = c.targets()[0];
+            this.renderer = renderer;
+            device = renderer.name();
+            this.progress = progress;
+            groundTruth(truth);
+            table = newTable(c);
+            perFrame = newPerFrameTable(c);
+            snapIdx = snapshotIndex(truth != null);
+            stripN = Math.min(c.stripFrames(), frames.length);
+            stripStart = Math.max(0, Math.min(snapIdx - stripN / 2, frames.length - stripN));
+        }
+
+        /** Ground truth and static masks (and disocclusions on the rig) of every target and frame. */
+        private void groundTruth(RigTruth truth) {
+            int ref = c.sources()[0];
+            for (int tg : c.targets()) {
+                List<float[]> g = new ArrayList<>();
+                List<boolean[]> s = new ArrayList<>(), d = new ArrayList<>();
+                for (int t : frames) {
+                    float[] gt = scene.frame(tg, t);
+                    g.add(gt);
+                    s.add(staticMask(c, scene, truth, tg, t, gt));
+                    d.add(truth == null ? null : truth.disocclusions(tg, ref, t));
+                }
+                gts.put(tg, g);
+                statics.put(tg, s);
+                disocc.put(tg, d);
+            }
+        }
+
+        /** The error-map frame: on the rig the one with the most disoccluded pixels at the first target, else the middle. */
+        private int snapshotIndex(boolean rig) {
+            if (!rig) return frames.length / 2;
+            int best = -1, idx = 0;
+            for (int i = 0; i < frames.length; i++) {
+                int cnt = count(disocc.get(firstTarget).get(i));
+                if (cnt > best) { best = cnt; idx = i; }
+            }
+            return idx;
+        }
+
+        Measurement run(List<Variant> variants) {
+            long work = 0;
+            for (Variant v : variants) work += (long) frames.length;
+            progress.phase("evaluate", work);
+            try (MetricSuite metrics = new MetricSuite(c)) {
+                for (Variant v : variants) measure(v, metrics);
+            }
+            return new Measurement(table, perFrame, series, strip, snapshot, device);
+        }
+
+        private void measure(Variant v, MetricSuite metrics) {
+            boolean isMain = v.group().equals("methods");
+            try (EvalSession s = EvalSession.open(scene, c.sources(), v.planes(), v.model().weights(), renderer, c.mask2d())) {
+                // frame by frame: every method's render at every target is measured as soon as it is made and then
+                // dropped (only the strip's and the snapshot's frames of the first target are kept), so memory does
+                // not grow with methods × targets × frames
+                Map<EvalMethod, Map<Integer, Track>> tracks = new LinkedHashMap<>();
+                for (EvalMethod m : v.methods()) {
+                    Map<Integer, Track> byT = new LinkedHashMap<>();
+                    for (int tg : c.targets()) byT.put(tg, new Track(frames.length, metrics.temporal(), h, w));
+                    tracks.put(m, byT);
+                }
+                Map<String, List<float[]>> stripRenders = new LinkedHashMap<>();
+                for (int i = 0; i < frames.length; i++) measureFrame(s, v, i, isMain, tracks, stripRenders, metrics);
+                for (EvalMethod m : v.methods()) addRows(v, m, tracks.get(m), isMain, metrics);
+                if (isMain) strip = strip(v, stripRenders);
+            }
+        }
+
+        private void measureFrame(EvalSession s, Variant v, int i, boolean isMain, Map<EvalMethod, Map<Integer, Track>> tracks,
+                                  Map<String, List<float[]>> stripRenders, MetricSuite metrics) {
+            EvalSession.FrameMpis f = s.frameMpis(frames[i]);
+            Map<String, float[]> snap = isMain && i == snapIdx ? new LinkedHashMap<>() : null;
+            boolean inStrip = isMain && i >= stripStart && i < stripStart + stripN;
+            for (EvalMethod m : v.methods()) {
+                for (int tg : c.targets()) {
+                    float[] r = s.render(m, f, tg);
+                    tracks.get(m).get(tg).add(i, r, gts.get(tg).get(i), statics.get(tg).get(i), disocc.get(tg).get(i), metrics, h, w);
+                    if (tg == firstTarget) {
+                        if (snap != null) snap.put(m.key(), r);
+                        if (inStrip) stripRenders.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(r);
+                    }
+                }
+            }
+            if (snap != null) {
+                snapshot = new Snapshot(firstTarget, frames[i], snap, gts.get(firstTarget).get(i), disocc.get(firstTarget).get(i),
+                        f.mask3d(), f.mask2d(), s.depths(), h, w);
+            }
+            progress.advanced(++done);
+        }
+
+        /** One method's rows: per target (results.csv and per_frame.csv), then the mean over targets. */
+        private void addRows(Variant v, EvalMethod m, Map<Integer, Track> byTarget, boolean isMain, MetricSuite metrics) {
+            List<double[]> perTargetValues = new ArrayList<>();
+            for (int tg : c.targets()) {
+                Track tr = byTarget.get(tg);
+                TemporalStability.Result ts = tr.temporal == null ? null : tr.temporal.result();
+                double[][] pairs = perPair(ts, frames.length);
+                double[] row = tr.row(ts, metrics.columns().size());
+                perTargetValues.add(row);
+                addRow(table, c, scene, frames, v, m, String.valueOf(tg), row, metrics, device);
+                addPerFrameRows(v, m, tg, tr, pairs);
+                if (isMain) series.add(new Series(v.group(), m, v.variant(), v.planes(), tg, frames, tr.psnr, pairs[0], pairs[1], tr.disocclusion));
+            }
+            double[] mean = new double[perTargetValues.get(0).length];
+            for (double[] r : perTargetValues) for (int k = 0; k < mean.length; k++) mean[k] += r[k] / perTargetValues.size();
+            addRow(table, c, scene, frames, v, m, "mean", mean, metrics, device);
+        }
+
+        private void addPerFrameRows(Variant v, EvalMethod m, int tg, Track tr, double[][] pairs) {
+            for (int i = 0; i < frames.length; i++) {
+                perFrame.stringColumn("group").append(v.group());
+                perFrame.stringColumn("method").append(m.key());
+                perFrame.stringColumn("variant").append(v.variant());
+                perFrame.intColumn("planes").append(v.planes());
+                perFrame.intColumn("target").append(tg);
+                perFrame.intColumn("frame").append(frames[i]);
+                perFrame.doubleColumn("psnr_db").append(tr.psnr[i]);
+                perFrame.doubleColumn("static_change").append(pairs[0][i]);
+                perFrame.doubleColumn("gt_static_change").append(pairs[1][i]);
+                perFrame.doubleColumn("temporal_error").append(pairs[2][i]);
+                perFrame.doubleColumn("disocclusion_l1").append(tr.disocclusion[i]);
+            }
+        }
+
+        /** The strip of the main variant: its methods' renders at the first target over the strip's frames. */
+        private Strip strip(Variant v, Map<String, List<float[]>> stripRenders) {
+            Map<String, List<float[]>> sr = new LinkedHashMap<>();
+            for (EvalMethod m : v.methods()) sr.put(m.key(), stripRenders.get(m.key()));
+            List<boolean[]> dyn = new ArrayList<>();
+            for (boolean[] st : statics.get(firstTarget).subList(stripStart, stripStart + stripN)) {
+                boolean[] d = new boolean[st.length];
+                for (int p = 0; p < d.length; p++) d[p] = !st[p];
+                dyn.add(d);
+            }
+            return new Strip(firstTarget, java.util.Arrays.copyOfRange(frames, stripStart, stripStart + stripN), sr,
+                    gts.get(firstTarget).subList(stripStart, stripStart + stripN), dyn, h, w);
+        }
+    }
+
+    /**
+     * Per frame, the temporal measures from the previous frame: {static change, ground-truth change, temporal error},
+     * each [T] with NaN at the first frame (and everywhere without the temporal metric).
+     */
+    static double[][] perPair(TemporalStability.Result ts, int n) {
+        double[] sc = new double[n], gc = new double[n], te = new double[n];
+        sc[0] = gc[0] = te[0] = Double.NaN;
+        for (int i = 1; i < n; i++) {
+            sc[i] = ts == null ? Double.NaN : ts.renderChangePerPair()[i - 1];
+            gc[i] = ts == null ? Double.NaN : ts.groundTruthChangePerPair()[i - 1];
+            te[i] = ts == null ? Double.NaN : ts.temporalErrorPerPair()[i - 1];
+        }
+        return new double[][]{sc, gc, te};
+    }
+
     /**
      * The main mask3d model of an evaluation: {@code model} when given, else the stage-2 run it trained into
      * {@code out} ({@code train-mask-LOSS/checkpoints/last}).
      *
-     * @throws InputException when that run does not exist yet (run {@link #run} first)
+     * @throws InputException when that run does not exist yet (run {@code workflow.EvaluationRun.run} first)
      */
     public static Path mainModel(EvalConfig c, Path out) {
         if (c.model() != null) return c.model();
@@ -518,75 +594,6 @@ public final class Evaluation {
                 }
                 return TemporalStability.staticMaskFromImage(f, h, w, c.staticDilate());
             }
-        }
-    }
-
-    static String trainedDescription(EvalConfig c, MaskStageLoss asked) {
-        MaskStageLoss eff = c.effectiveLoss(asked);
-        return String.format(Locale.ROOT, "trained on rig seed %d: stage1 %d steps l1, stage2 %d steps %s", c.trainSeed(),
-                c.stage1Steps(), c.stage2Steps(), eff.key());
-    }
-
-    // ------------------------------------------------------------------------------------------ training
-
-    /** Stage 1 on the rig ({@code out/train-mpi}), or the run already there when it matches. */
-    /** The run folder of a training at {@code planes} ({@code name}, or {@code name-Np} off the main plane count). */
-    static Path runFolder(EvalConfig c, Path out, String name, int planes) {
-        return out.resolve(planes == c.planes() ? name : name + "-" + planes + "p");
-    }
-
-    static Path trainStage1(EvalConfig c, Path out, Listener l, List<String> log) { return trainStage1(c, out, l, log, c.planes()); }
-
-    static Path trainStage1(EvalConfig c, Path out, Listener l, List<String> log, int planes) {
-        Map<String, String> s = new HashMap<>(Map.of("num_steps", String.valueOf(c.stage1Steps()), "num_epochs", "1000000",
-                "img_wh", "[" + c.width() + ", " + c.height() + "]", "crop", String.valueOf(Math.min(c.height(), c.stage1Crop())),
-                "planes", String.valueOf(planes), "val_every", String.valueOf(Math.max(1, c.stage1Steps() / 4)),
-                "exp_name", "train-mpi", "synthetic_frames", "1", "synthetic_seed", String.valueOf(c.trainSeed())));
-        s.putAll(Map.of("root_dir", "synthetic", "dataset_name", "synthetic", "loss_type", "l1", "log_every", "1", "keep_top_k", "1"));
-        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MPI, null, s), runFolder(c, out, "train-mpi", planes),
-                "stage 1 (MPINet3d" + (planes == c.planes() ? "" : ", " + planes + " planes") + ")", l, log);
-    }
-
-    /** Stage 2 with {@code loss} ({@code out/train-mask-LOSS}), or the run already there when it matches. */
-    static Path trainStage2(EvalConfig c, Path out, MaskStageLoss loss, Path stage1, Listener l, List<String> log) {
-        return trainStage2(c, out, loss, stage1, l, log, c.planes());
-    }
-
-    static Path trainStage2(EvalConfig c, Path out, MaskStageLoss loss, Path stage1, Listener l, List<String> log, int planes) {
-        Map<String, String> s = new HashMap<>(Map.of("num_steps", String.valueOf(c.stage2Steps()), "num_epochs", "1000000",
-                "img_hw", "[" + c.height() + ", " + c.width() + "]", "planes", String.valueOf(planes),
-                "val_every", String.valueOf(Math.max(1, c.stage2Steps() / 4)), "exp_name", "train-mask-" + loss.key(),
-                "mpi_model", stage1.resolve("checkpoints/last").toString(), "synthetic_frames", String.valueOf(c.syntheticFrames()),
-                "synthetic_seed", String.valueOf(c.trainSeed())));
-        s.putAll(Map.of("root_dir", "synthetic", "dataset_name", "synthetic", "loss_type", loss.key(), "log_every", "1", "keep_top_k", "1"));
-        if (c.vggWeights() != null) s.put("vgg_weights", c.vggWeights().toString());
-        return trainOrReuse(TrainConfig.resolve(TrainConfig.Stage.MASK, null, s), runFolder(c, out, "train-mask-" + loss.key(), planes),
-                "stage 2 (MaskNet3d, " + loss.key() + (planes == c.planes() ? "" : ", " + planes + " planes") + ")", l, log);
-    }
-
-    static Path trainOrReuse(TrainConfig tc, Path run, String what, Listener l, List<String> log) {
-        if (reusable(tc, run)) {
-            log.add("reused " + run.getFileName());
-            l.message("reusing " + what + ": " + run + " (same config, " + tc.integer("num_steps") + " steps done)");
-            return run;
-        }
-        l.phase("train " + what, tc.integer("num_steps"));
-        long t0 = System.nanoTime();
-        Trainer.run(tc, run, Trainer.Mode.OVERWRITE, l);
-        log.add(String.format(Locale.ROOT, "trained %s (%.0f s)", run.getFileName(), (System.nanoTime() - t0) / 1e9));
-        return run;
-    }
-
-    /** Whether {@code run} holds a finished run of exactly this config. */
-    static boolean reusable(TrainConfig tc, Path run) {
-        try {
-            Path cfg = run.resolve("config.txt"), state = run.resolve("checkpoints/last/state.json");
-            if (!Files.isRegularFile(cfg) || !Files.isRegularFile(state)) return false;
-            if (!Files.readString(cfg).equals(tc.resolvedText())) return false;
-            JsonObject st = GSON.fromJson(Files.readString(state), JsonObject.class);
-            return st.has("step") && st.get("step").getAsLong() == tc.longValue("num_steps");
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 

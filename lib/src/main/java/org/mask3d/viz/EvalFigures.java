@@ -10,6 +10,7 @@ import org.mask3d.eval.EvalConfig;
 import org.mask3d.eval.Evaluation;
 import org.mask3d.io.AtomicFiles;
 import org.mask3d.io.Images;
+import org.mask3d.workflow.EvaluationRun;
 import tech.tablesaw.api.Row;
 
 import java.awt.BasicStroke;
@@ -28,8 +29,9 @@ import java.util.Map;
 
 /**
  * The evaluation's figures, from an {@link Evaluation.Result}: per-frame curves, a bar chart of temporal error per
- * method, qualitative strips across time, error maps at disocclusions and the mask volume. {@link #run} is the
- * one-call entry point for notebooks and the CLI: evaluate, then draw.
+ * method, qualitative strips across time, error maps at disocclusions and the mask volume. It draws and never
+ * computes results; {@link #run} is the one-call entry point for notebooks and the CLI: evaluate
+ * ({@link EvaluationRun#run}), then draw.
  */
 public final class EvalFigures {
     private EvalFigures() {}
@@ -41,9 +43,9 @@ public final class EvalFigures {
     public static final String CURVES = "per_frame_curves.png", BARS = "temporal_error.png", STRIPS = "strips.png",
             ERRORS = "error_maps.png", MASK = "mask_volume.png";
 
-    /** Evaluates ({@link Evaluation#run}) and writes every figure next to the tables. */
-    public static Report run(EvalConfig c, Path out, Evaluation.Listener listener) {
-        Evaluation.Result r = Evaluation.run(c, out, listener);
+    /** Evaluates ({@link EvaluationRun#run}) and writes every figure next to the tables. */
+    public static Report run(EvalConfig c, Path out, EvaluationRun.Listener listener) {
+        Evaluation.Result r = EvaluationRun.run(c, out, listener);
         return new Report(r, write(r, out));
     }
 

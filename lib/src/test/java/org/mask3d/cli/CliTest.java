@@ -148,8 +148,8 @@ class CliTest {
         Path ckpt = tmp.resolve("random.pth");
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             org.mask3d.model.Networks.exportStateDict(ckpt, java.util.Map.of(
-                    "models.mpi_net.", org.mask3d.eval.NovelViewVideo.newMpiNet(m),
-                    "models.mask_net.", org.mask3d.eval.NovelViewVideo.newMaskNet(m)));
+                    "models.mpi_net.", org.mask3d.workflow.NovelViewVideo.newMpiNet(m),
+                    "models.mask_net.", org.mask3d.workflow.NovelViewVideo.newMaskNet(m)));
         }
         Path cfg = tmp.resolve("render.txt");
         Path out = tmp.resolve("video");

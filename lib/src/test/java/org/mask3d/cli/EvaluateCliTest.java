@@ -86,8 +86,8 @@ class EvaluateCliTest {
         Path ckpt = tmp.resolve("random.ckpt");
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             org.mask3d.model.Networks.exportStateDict(ckpt, java.util.Map.of(
-                    "models.mpi_net.", org.mask3d.eval.NovelViewVideo.newMpiNet(m),
-                    "models.mask_net.", org.mask3d.eval.NovelViewVideo.newMaskNet(m)));
+                    "models.mpi_net.", org.mask3d.workflow.NovelViewVideo.newMpiNet(m),
+                    "models.mask_net.", org.mask3d.workflow.NovelViewVideo.newMaskNet(m)));
         }
         for (String mask : List.of("foreground", "background")) {
             Path out = tmp.resolve("eval-" + mask);

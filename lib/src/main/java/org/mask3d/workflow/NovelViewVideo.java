@@ -1,10 +1,12 @@
-package org.mask3d.eval;
+package org.mask3d.workflow;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.mask3d.InputException;
 import org.mask3d.data.ResizedScene;
 import org.mask3d.data.Scene;
+import org.mask3d.eval.EvalMethod;
+import org.mask3d.eval.EvalSession;
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.Llff;
 import org.mask3d.geometry.PlaneDepths;
@@ -18,10 +20,8 @@ import org.mask3d.model.Networks;
 import org.mask3d.render.Mpi;
 import org.mask3d.render.MpiRenderer;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**

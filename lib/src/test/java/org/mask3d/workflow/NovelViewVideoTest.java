@@ -1,4 +1,4 @@
-package org.mask3d.eval;
+package org.mask3d.workflow;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

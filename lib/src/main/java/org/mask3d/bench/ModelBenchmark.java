@@ -1,4 +1,4 @@
-package org.mask3d.eval;
+package org.mask3d.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

@@ -1,10 +1,11 @@
-package org.mask3d.eval;
+package org.mask3d.workflow;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.mask3d.data.MaskSample;
 import org.mask3d.data.MaskStageSampler;
 import org.mask3d.data.SyntheticRig;
+import org.mask3d.eval.Metrics;
 import org.mask3d.geometry.PlaneDepths;
 import org.mask3d.io.AtomicFiles;
 import org.mask3d.model.Device;

@@ -1,4 +1,4 @@
-package org.mask3d.eval;
+package org.mask3d.bench;
 
 import org.mask3d.geometry.Camera;
 import org.mask3d.geometry.Mat;
@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * {@code bench/torch_mpi_render.py} and {@link RenderBenchmark}. Needs only the library classes and JCuda (no DJL),
  * so it runs on a GPU machine with a bare Java runtime.
  *
- * <pre>  java -cp mask3d-lib.jar:jcuda.jar:jcuda-natives.jar org.mask3d.eval.GpuBenchmark [--iters N] [--torch FILE] [--sizes 640x360,1920x1080] [--planes 32]</pre>
+ * <pre>  java -cp mask3d-lib.jar:jcuda.jar:jcuda-natives.jar org.mask3d.bench.GpuBenchmark [--iters N] [--torch FILE] [--sizes 640x360,1920x1080] [--planes 32]</pre>
  * {@code --torch FILE}: JSON lines printed by torch_mpi_render.py (same card), for the ratio column.
  */
 public final class GpuBenchmark {

@@ -1,4 +1,4 @@
-package org.mask3d.eval;
+package org.mask3d.bench;
 
 import org.mask3d.data.AuthorsH5Scene;
 import org.mask3d.data.MaskStageSampler;
