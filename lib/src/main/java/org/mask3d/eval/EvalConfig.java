@@ -4,7 +4,7 @@ import org.mask3d.InputException;
 import org.mask3d.io.ConfigFile;
 import org.mask3d.io.ConfigKey;
 import org.mask3d.io.ConfigSchema;
-import org.mask3d.model.MaskStageLoss;
+import org.mask3d.model.LossType;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -55,7 +55,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
                          int[] trainPlaneCounts, List<EvalMethod> methods, List<String> metrics, EvalSession.Mask2dSettings mask2d,
                          String staticMask, double staticThreshold, int staticDilate, Map<String, String[]> lpipsWeights,
                          Path vggWeights, String device, Path model, long trainSeed, int stage1Steps, int stage2Steps,
-                         int stage1Crop, MaskStageLoss maskLoss, List<MaskStageLoss> lossAblation, int stripFrames,
+                         int stage1Crop, LossType maskLoss, List<LossType> lossAblation, int stripFrames,
                          Path outDir) {
 
     /** Metric names a config may list. */
@@ -136,12 +136,12 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
             "training: stage-2 (MaskNet3d, MPINet3d frozen) steps per mask-stage loss (model empty)"), 1);
     public static final ConfigKey<Integer> STAGE1_CROP = atLeast(ConfigKey.integer("stage1_crop", "32",
             "training: stage-1 crop side (at most the image height)"), 16);
-    public static final ConfigKey<MaskStageLoss> MASK_LOSS = ConfigKey.choice("mask_loss", "vgg_only",
+    public static final ConfigKey<LossType> MASK_LOSS = ConfigKey.choice("mask_loss", "vgg_only",
             "training: the main mask3d model's mask-stage loss (released config vgg_only); without vgg_weights its L1 counterpart",
-            MaskStageLoss::fromKey, MaskStageLoss::key);
-    public static final ConfigKey<List<MaskStageLoss>> LOSS_ABLATION = ConfigKey.list("loss_ablation", "vgg_only, no_mask, full_loss",
+            LossType::forMaskStage, LossType::key);
+    public static final ConfigKey<List<LossType>> LOSS_ABLATION = ConfigKey.list("loss_ablation", "vgg_only, no_mask, full_loss",
             "training: mask-stage losses of the loss ablation, one MaskNet3d each from the same stage-1 MPINet3d; [] for none",
-            MaskStageLoss::fromKey, MaskStageLoss::key);
+            LossType::forMaskStage, LossType::key);
     public static final ConfigKey<Integer> STRIP_FRAMES = atLeast(ConfigKey.integer("strip_frames", "6",
             "consecutive frames in the qualitative strips"), 1);
     public static final ConfigKey<Path> OUT_DIR = ConfigKey.path("out_dir", "runs/evaluate", "output folder (--out wins)")
@@ -245,7 +245,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
     public boolean synthetic() { return data.equalsIgnoreCase("synthetic"); }
 
     /** The loss actually trained for {@code l}: itself, or its L1 counterpart when it needs VGG and no weights are given. */
-    public MaskStageLoss effectiveLoss(MaskStageLoss l) { return l.needsVgg() && vggWeights == null ? l.l1Counterpart() : l; }
+    public LossType effectiveLoss(LossType l) { return l.needsVgg() && vggWeights == null ? l.l1Counterpart() : l; }
 
     /** This config as {@code key = value} lines (the values in use), for protocol.json and the run folder. */
     public Map<String, Object> asMap() {
@@ -280,7 +280,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
         m.put("stage2_steps", stage2Steps);
         m.put("stage1_crop", stage1Crop);
         m.put("mask_loss", maskLoss.key());
-        m.put("loss_ablation", lossAblation.stream().map(MaskStageLoss::key).toList());
+        m.put("loss_ablation", lossAblation.stream().map(LossType::key).toList());
         m.put("strip_frames", stripFrames);
         m.put("out_dir", outDir.toString());
         return m;

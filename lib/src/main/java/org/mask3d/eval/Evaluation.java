@@ -8,7 +8,7 @@ import org.mask3d.data.Scene;
 import org.mask3d.data.Scenes;
 import org.mask3d.data.SyntheticRig;
 import org.mask3d.io.AtomicFiles;
-import org.mask3d.model.MaskStageLoss;
+import org.mask3d.model.LossType;
 import org.mask3d.render.MpiRenderer;
 import org.mask3d.render.Renderers;
 import tech.tablesaw.api.DoubleColumn;
@@ -189,7 +189,7 @@ public final class Evaluation {
      * @param protocol      what protocol.json says about them ({@code models})
      * @param trainingLog   one line per training run, trained or reused (empty when the model was given)
      */
-    public record Models(Model main, Map<MaskStageLoss, Model> ablation, Map<Integer, Model> trainedPlanes,
+    public record Models(Model main, Map<LossType, Model> ablation, Map<Integer, Model> trainedPlanes,
                          Map<String, Object> protocol, List<String> trainingLog) {}
 
     /** One evaluated configuration: a group, a variant label, a model, a plane count and its methods. */
@@ -276,8 +276,8 @@ public final class Evaluation {
     static List<Variant> variants(EvalConfig c, Models models) {
         List<Variant> variants = new ArrayList<>();
         variants.add(new Variant("methods", "", models.main(), c.planes(), c.methods()));
-        for (Map.Entry<MaskStageLoss, Model> e : models.ablation().entrySet()) {
-            MaskStageLoss eff = c.effectiveLoss(e.getKey());
+        for (Map.Entry<LossType, Model> e : models.ablation().entrySet()) {
+            LossType eff = c.effectiveLoss(e.getKey());
             String v = eff == e.getKey() ? "loss " + eff.key()
                     : "loss " + e.getKey().key() + " -> " + eff.key() + " (no vgg_weights)";
             variants.add(new Variant("loss_ablation", v, e.getValue(), c.planes(), List.of(EvalMethod.MASK3D)));

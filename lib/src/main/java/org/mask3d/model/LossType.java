@@ -137,6 +137,9 @@ public enum LossType {
      */
     public static LossType forStage(String key, Stage stage) { return find(key, of(stage), stage); }
 
+    /** {@link #forStage} of stage 2 (the mask stage's {@code loss_type}, the evaluation's {@code mask_loss}). */
+    public static LossType forMaskStage(String key) { return forStage(key, Stage.MASK); }
+
     private static LossType find(String key, List<LossType> allowed, Stage stage) {
         String k = key == null ? "" : key.strip().toLowerCase(Locale.ROOT);
         for (LossType l : allowed) if (l.key.equals(k)) return l;

@@ -4,7 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import org.mask3d.eval.EvalConfig;
 import org.mask3d.eval.Evaluation;
-import org.mask3d.model.MaskStageLoss;
+import org.mask3d.model.LossType;
 import org.mask3d.train.TrainConfig;
 import org.mask3d.train.Trainer;
 
@@ -59,21 +59,21 @@ public final class EvaluationRun {
         Path s1 = trainStage1(c, out, l, trainingLog, c.planes());
         models.put("stage1", entries("run", s1.toString(), "steps", c.stage1Steps(), "loss", "l1", "crop", Math.min(c.stage1Crop(), c.height()),
                 "data", "synthetic rig seed " + c.trainSeed()));
-        Map<MaskStageLoss, Path> runs = new LinkedHashMap<>();
-        List<MaskStageLoss> wanted = new ArrayList<>();
+        Map<LossType, Path> runs = new LinkedHashMap<>();
+        List<LossType> wanted = new ArrayList<>();
         wanted.add(c.effectiveLoss(c.maskLoss()));
-        for (MaskStageLoss a : c.lossAblation()) if (!wanted.contains(c.effectiveLoss(a))) wanted.add(c.effectiveLoss(a));
-        for (MaskStageLoss e : wanted) runs.put(e, trainStage2(c, out, e, s1, l, trainingLog, c.planes()));
+        for (LossType a : c.lossAblation()) if (!wanted.contains(c.effectiveLoss(a))) wanted.add(c.effectiveLoss(a));
+        for (LossType e : wanted) runs.put(e, trainStage2(c, out, e, s1, l, trainingLog, c.planes()));
         Map<String, Object> stage2 = new LinkedHashMap<>();
-        for (Map.Entry<MaskStageLoss, Path> e : runs.entrySet()) {
+        for (Map.Entry<LossType, Path> e : runs.entrySet()) {
             stage2.put(e.getKey().key(), entries("run", e.getValue().toString(), "steps", c.stage2Steps()));
         }
         models.put("stage2", stage2);
         models.put("training", trainingLog);
-        MaskStageLoss me = c.effectiveLoss(c.maskLoss());
+        LossType me = c.effectiveLoss(c.maskLoss());
         Evaluation.Model main = new Evaluation.Model(runs.get(me).resolve("checkpoints/last"), trainedDescription(c, c.maskLoss()));
-        Map<MaskStageLoss, Evaluation.Model> ablation = new LinkedHashMap<>();
-        for (MaskStageLoss a : c.lossAblation()) {
+        Map<LossType, Evaluation.Model> ablation = new LinkedHashMap<>();
+        for (LossType a : c.lossAblation()) {
             ablation.put(a, new Evaluation.Model(runs.get(c.effectiveLoss(a)).resolve("checkpoints/last"), trainedDescription(c, a)));
         }
         Map<Integer, Evaluation.Model> trainedPlanes = trainPlaneCounts(c, out, me, l, trainingLog, models);
@@ -81,7 +81,7 @@ public final class EvaluationRun {
     }
 
     /** Stage 1 and the main stage 2 at each of {@code train_plane_counts} other than {@code planes}. */
-    private static Map<Integer, Evaluation.Model> trainPlaneCounts(EvalConfig c, Path out, MaskStageLoss loss, Listener l,
+    private static Map<Integer, Evaluation.Model> trainPlaneCounts(EvalConfig c, Path out, LossType loss, Listener l,
                                                                    List<String> trainingLog, Map<String, Object> models) {
         Map<Integer, Evaluation.Model> trainedPlanes = new LinkedHashMap<>();
         Map<String, Object> byPlanes = new LinkedHashMap<>();
@@ -106,8 +106,8 @@ public final class EvaluationRun {
         return m;
     }
 
-    static String trainedDescription(EvalConfig c, MaskStageLoss asked) {
-        MaskStageLoss eff = c.effectiveLoss(asked);
+    static String trainedDescription(EvalConfig c, LossType asked) {
+        LossType eff = c.effectiveLoss(asked);
         return String.format(Locale.ROOT, "trained on rig seed %d: stage1 %d steps l1, stage2 %d steps %s", c.trainSeed(),
                 c.stage1Steps(), c.stage2Steps(), eff.key());
     }
@@ -129,7 +129,7 @@ public final class EvaluationRun {
     }
 
     /** Stage 2 with {@code loss} at {@code planes} ({@code out/train-mask-LOSS}), or the run already there when it matches. */
-    static Path trainStage2(EvalConfig c, Path out, MaskStageLoss loss, Path stage1, Listener l, List<String> log, int planes) {
+    static Path trainStage2(EvalConfig c, Path out, LossType loss, Path stage1, Listener l, List<String> log, int planes) {
         Map<String, String> s = new HashMap<>(Map.of("num_steps", String.valueOf(c.stage2Steps()), "num_epochs", "1000000",
                 "img_hw", "[" + c.height() + ", " + c.width() + "]", "planes", String.valueOf(planes),
                 "val_every", String.valueOf(Math.max(1, c.stage2Steps() / 4)), "exp_name", "train-mask-" + loss.key(),

@@ -3,7 +3,7 @@ package org.mask3d.eval;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mask3d.InputException;
-import org.mask3d.model.MaskStageLoss;
+import org.mask3d.model.LossType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +41,12 @@ class EvalConfigTest {
 
     @Test void lossAblationKeysAndTheirL1Counterparts() {
         EvalConfig c = with("loss_ablation", "vgg_only, no_mask, full_loss, l1_full_loss");
-        assertEquals(List.of(MaskStageLoss.VGG_ONLY, MaskStageLoss.NO_MASK, MaskStageLoss.FULL_LOSS, MaskStageLoss.L1_FULL_LOSS), c.lossAblation());
-        assertEquals(MaskStageLoss.L1, c.effectiveLoss(MaskStageLoss.VGG_ONLY));
-        assertEquals(MaskStageLoss.L1_NO_MASK, c.effectiveLoss(MaskStageLoss.NO_MASK));
-        assertEquals(MaskStageLoss.L1_FULL_LOSS, c.effectiveLoss(MaskStageLoss.FULL_LOSS));
+        assertEquals(List.of(LossType.VGG_ONLY, LossType.NO_MASK, LossType.FULL_LOSS, LossType.L1_FULL_LOSS), c.lossAblation());
+        assertEquals(LossType.L1, c.effectiveLoss(LossType.VGG_ONLY));
+        assertEquals(LossType.L1_NO_MASK, c.effectiveLoss(LossType.NO_MASK));
+        assertEquals(LossType.L1_FULL_LOSS, c.effectiveLoss(LossType.FULL_LOSS));
         EvalConfig v = with("vgg_weights", "/weights/vgg19_bn.pth");
-        assertEquals(MaskStageLoss.FULL_LOSS, v.effectiveLoss(MaskStageLoss.FULL_LOSS));
+        assertEquals(LossType.FULL_LOSS, v.effectiveLoss(LossType.FULL_LOSS));
         assertEquals(List.of(), with("loss_ablation", "[]").lossAblation());
         assertTrue(error("loss_ablation", "vgg_only, fgbgl1").contains("never produces"));
         assertTrue(error("mask_loss", "l2").contains("unknown loss_type l2"));
@@ -74,10 +74,10 @@ class EvalConfigTest {
 
     @Test void typedCopiesAndResolvedText() throws Exception {
         EvalConfig d = EvalConfig.defaults();
-        EvalConfig c = d.with(EvalConfig.PLANES, 32).with(EvalConfig.LOSS_ABLATION, List.of(MaskStageLoss.NO_MASK))
+        EvalConfig c = d.with(EvalConfig.PLANES, 32).with(EvalConfig.LOSS_ABLATION, List.of(LossType.NO_MASK))
                 .with(EvalConfig.MODEL, Path.of("runs/m/checkpoints/last")).with(EvalConfig.TRAIN_PLANE_COUNTS, new int[0]);
         assertEquals(32, c.planes());
-        assertEquals(List.of(MaskStageLoss.NO_MASK), c.lossAblation());
+        assertEquals(List.of(LossType.NO_MASK), c.lossAblation());
         assertEquals(Path.of("runs/m/checkpoints/last"), c.model());
         assertEquals(16, d.planes());
         assertTrue(assertThrows(InputException.class, () -> d.with(EvalConfig.PLANES, 12)).getMessage().startsWith("with planes: "));

@@ -56,8 +56,8 @@ class LossTypeTest {
         e = assertThrows(InputException.class, () -> LossType.forStage("l2", LossType.Stage.MPI)).getMessage();
         assertEquals("unknown loss_type l2; use one of mse, l1, vgg for train-mpi", e);
         assertSame(LossType.L1, LossType.VGG.l1Counterpart());
-        assertSame(MaskStageLoss.L1, MaskStageLoss.VGG_ONLY.l1Counterpart());
-        assertSame(LossType.FULL_LOSS, MaskStageLoss.fromKey("full_loss").type());
+        assertSame(LossType.L1, LossType.VGG_ONLY.l1Counterpart());
+        assertSame(LossType.FULL_LOSS, LossType.forMaskStage("full_loss"));
     }
 
     @Test void stageOneLossesAreTheImageTerms() {
