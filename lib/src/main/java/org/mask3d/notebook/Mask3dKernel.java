@@ -199,7 +199,7 @@ public final class Mask3dKernel extends BaseKernel {
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         String init = System.getProperty("mask3d.kernel.init", System.getenv("MASK3D_KERNEL_INIT"));
         Mask3dKernel kernel = new Mask3dKernel(init == null || init.isBlank() ? null : Path.of(init));
-        JupyterConnection connection = new JupyterConnection(props);
+        JupyterConnection connection = new GuardedConnection(props);   // drops untrusted messages, keeps serving
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
         connection.waitUntilClose();
