@@ -13,6 +13,14 @@ final class UntrustedText {
 
     private UntrustedText() { }
 
+    /** The most characters of a whole message built around untrusted parts ({@link #message}). */
+    static final int MAX_MESSAGE_CHARS = 2000;
+
+    /** A whole one-line message that quotes untrusted parts, escaped; at most {@link #MAX_MESSAGE_CHARS} characters. */
+    static String message(String text) {
+        return escape(text, MAX_MESSAGE_CHARS);
+    }
+
     /** {@code text} with control characters escaped, at most {@link #MAX_CHARS} characters of it; "null" for null. */
     static String escape(String text) {
         return escape(text, MAX_CHARS);
