@@ -31,6 +31,7 @@ import io.github.spencerpark.jupyter.messages.adapters.ReplyTypeAdapter;
 import io.github.spencerpark.jupyter.messages.publish.PublishStatus;
 import io.github.spencerpark.jupyter.messages.reply.ErrorReply;
 import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
+import java.io.PrintStream;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -59,6 +60,12 @@ import org.zeromq.ZMQ;
  * thread) and are closed with the connection.
  */
 final class GuardedConnection extends JupyterConnection {
+    /**
+     * The kernel's own stderr, taken before any cell runs: while a cell runs, the base library points
+     * {@code System.err} at the notebook, and a line about the control channel must not land in a cell's output.
+     */
+    private static final PrintStream LOG = System.err;
+
     private final KernelConnectionProperties props;
     private final ZMQ.Context context = ZMQ.context(1);
     private final Channel guardedShell;
@@ -159,7 +166,7 @@ final class GuardedConnection extends JupyterConnection {
             });
             l.onError(t -> {
                 if (closed) return -1;   // the socket closed under the loop: stop quietly
-                System.err.println("mask3d kernel: the " + channelName() + " channel's loop met "
+                LOG.println("mask3d kernel: the " + channelName() + " channel's loop met "
                         + UntrustedText.escape(String.valueOf(t)) + "; it goes on");
                 return SLEEP_MS;
             });
@@ -188,7 +195,7 @@ final class GuardedConnection extends JupyterConnection {
             try {
                 handler.handle(env, message);
             } catch (Exception e) {
-                System.err.println("mask3d kernel: handling " + type.getName() + " on the " + channelName()
+                LOG.println("mask3d kernel: handling " + type.getName() + " on the " + channelName()
                         + " channel failed: " + UntrustedText.escape(String.valueOf(e)));
             } finally {
                 env.resolveDeferrals();
@@ -199,7 +206,7 @@ final class GuardedConnection extends JupyterConnection {
         private void logDrop(String reason) {
             long n = dropped.incrementAndGet();
             if (n <= LOG_FIRST || n % LOG_EVERY == 0) {
-                System.err.println("mask3d kernel: dropped a message on the " + channelName() + " channel: " + reason
+                LOG.println("mask3d kernel: dropped a message on the " + channelName() + " channel: " + reason
                         + (n > LOG_FIRST ? " (" + n + " dropped so far)" : ""));
             }
         }
