@@ -122,6 +122,10 @@ def main():
         check("%load", st == "ok" and text(out) == "42", str(out))
         st, out = k.run("%nosuchmagic")
         check("unknown magic", st == "error" and "unknown magic" in error(out)[1], str(out))
+        st, out = k.run("%nosuch\x1b[2J\x1b]0;title\x07magic")
+        tb = error(out)[1]
+        check("an unknown magic's name is escaped in the error", st == "error" and "%nosuch\\x1b[2J\\x1b]0;title\\x07magic" in tb
+              and "\x1b[2J" not in tb and "\x07" not in tb, repr(tb))
 
         st, out = k.run('var id = display("first");\nupdateDisplay(id, "second");')
         shown = [c["data"]["text/plain"] for c in out.get("display_data", [])]

@@ -105,7 +105,8 @@ public final class Mask3dKernel extends BaseKernel {
         try {
             parsed = CellParser.parse(cell);
         } catch (IllegalArgumentException e) {
-            throw CellException.of("MagicException", e.getMessage(), List.of(e.getMessage()));
+            String msg = UntrustedText.message(e.getMessage());
+            throw CellException.of("MagicException", msg, List.of(msg));
         }
         if (parsed.isCellMagic()) {
             CellParser.CellMagic m = parsed.cellMagic();
@@ -132,10 +133,11 @@ public final class Mask3dKernel extends BaseKernel {
         try {
             call.run();
         } catch (UndefinedMagicException e) {
-            String msg = "unknown magic " + name + " (this kernel has %jars, %classpath, %maven, %load, %%loadFromPOM)";
+            String msg = "unknown magic " + UntrustedText.escape(name) + " (this kernel has %jars, %classpath, %maven, %load, %%loadFromPOM)";
             throw CellException.of("MagicException", msg, List.of(msg));
-        } catch (KernelMagics.MagicError e) {
-            throw CellException.of("MagicException", e.getMessage(), List.of(e.getMessage()));
+        } catch (KernelMagics.MagicError e) {   // quotes globs, paths, coordinates, POM and notebook parser messages
+            String msg = UntrustedText.message(e.getMessage());
+            throw CellException.of("MagicException", msg, List.of(msg));
         }
     }
 
@@ -199,7 +201,7 @@ public final class Mask3dKernel extends BaseKernel {
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         String init = System.getProperty("mask3d.kernel.init", System.getenv("MASK3D_KERNEL_INIT"));
         Mask3dKernel kernel = new Mask3dKernel(init == null || init.isBlank() ? null : Path.of(init));
-        JupyterConnection connection = new JupyterConnection(props);
+        JupyterConnection connection = new GuardedConnection(props);   // drops untrusted messages, keeps serving
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
         connection.waitUntilClose();
