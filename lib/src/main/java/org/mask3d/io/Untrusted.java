@@ -38,13 +38,25 @@ public final class Untrusted {
     /** {@code s} with control characters escaped (backslash and single quote too) and long text cut; no quotes. */
     public static String text(String s) {
         if (s == null) return "None";
-        int n = Math.min(s.length(), MAX_ECHO);
+        String e = escape(s, MAX_ECHO, true);
+        return s.length() > MAX_ECHO ? e + "...(" + s.length() + " chars)" : e;
+    }
+
+    /**
+     * The first {@code max} characters of {@code s} with control characters, invisible format characters and lone
+     * surrogates escaped ({@code \n}, {@code \x1b}, {@code \u2028}): the one escaping rule of the project, for
+     * messages and logs that echo untrusted text.
+     *
+     * @param quoting also escape backslash and single quote (for text shown inside single quotes)
+     */
+    public static String escape(String s, int max, boolean quoting) {
+        int n = Math.min(s.length(), max);
         StringBuilder sb = new StringBuilder(n + 16);
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
-                case '\\': sb.append("\\\\"); break;
-                case '\'': sb.append("\\'"); break;
+                case '\\': sb.append(quoting ? "\\\\" : "\\"); break;
+                case '\'': sb.append(quoting ? "\\'" : "'"); break;
                 case '\n': sb.append("\\n"); break;
                 case '\r': sb.append("\\r"); break;
                 case '\t': sb.append("\\t"); break;
@@ -58,7 +70,6 @@ public final class Untrusted {
                     }
             }
         }
-        if (s.length() > n) sb.append("...(").append(s.length()).append(" chars)");
         return sb.toString();
     }
 

@@ -26,25 +26,10 @@ final class UntrustedText {
         return escape(text, MAX_CHARS);
     }
 
-    /** {@code text} with control characters escaped, at most {@code max} characters of it. */
+    /** {@code text} with control characters escaped ({@link org.mask3d.io.Untrusted#escape}), at most {@code max} characters of it. */
     static String escape(String text, int max) {
         if (text == null) return "null";
-        int n = Math.min(text.length(), max);
-        StringBuilder b = new StringBuilder(n + 16);
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) b.append(String.format("\\x%02x", (int) c));
-                    else if (c == '\u2028' || c == '\u2029') b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        if (text.length() > max) b.append("... (").append(text.length() - max).append(" more characters)");
-        return b.toString();
+        String e = org.mask3d.io.Untrusted.escape(text, max, false);
+        return text.length() > max ? e + "... (" + (text.length() - max) + " more characters)" : e;
     }
 }
