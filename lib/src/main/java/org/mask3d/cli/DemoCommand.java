@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             if (pb[0] != null) pb[0].close();
         }
-        List<Path> files = org.mask3d.viz.SyntheticDemo.draw(r);
+        List<Path> files = org.mask3d.viz.DemoFigures.draw(r);
         if (r.learning() != null) {
             LearningDemo.Result lr = r.learning().result();
             System.out.printf("held-out PSNR (camera 7, rig seed 1, mean of %d frames):%n", lr.trained().length);

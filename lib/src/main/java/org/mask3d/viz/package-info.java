@@ -1,10 +1,10 @@
 /**
  * Visualisation: colour maps for single-channel maps ({@link org.mask3d.viz.ColorMap}), image grids with
  * captions ({@link org.mask3d.viz.Grid}) and XChart line plots and camera top views ({@link org.mask3d.viz.Plots}), the
- * evaluation's figures ({@link org.mask3d.viz.EvalFigures}) and the demo's pictures ({@link org.mask3d.viz.SyntheticDemo}).
+ * evaluation's figures ({@link org.mask3d.viz.EvalFigures}) and the demo's pictures ({@link org.mask3d.viz.DemoFigures}).
  *
  * <p>It draws and never computes results: what it draws comes from {@code eval} and {@code workflow} results; its
- * one-call entry points for notebooks and the CLI ({@code EvalFigures.run}, {@code SyntheticDemo.run}) call a
+ * one-call entry points for notebooks and the CLI ({@code EvalFigures.run}, {@code DemoFigures.run}) call a
  * {@code workflow} entry point first, then draw.
  *
  * <p>Everything here works headless ({@code -Djava.awt.headless=true}) and returns {@link java.awt.image.BufferedImage}s

@@ -23,8 +23,8 @@ import java.util.function.IntConsumer;
  * ground truth, PSNR along the path, an overview of the built-in dynamic dataset ({@link SyntheticRig}), and for the
  * learning part the training curves and the learned novel-view video as a GIF.
  */
-public final class SyntheticDemo {
-    private SyntheticDemo() {}
+public final class DemoFigures {
+    private DemoFigures() {}
 
     /** What the scene part produced: every file written and the PSNR of each rendered view. */
     public record Result(List<Path> files, double[] psnr, double meanPsnr, double msPerView, int views) {}
