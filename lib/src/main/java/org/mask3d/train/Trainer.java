@@ -126,13 +126,15 @@ public final class Trainer {
             done = true;
             return r;
         } finally {
-            lock.close();
             if (!done && fresh && isEmpty(run)) {
+                lock.closeAndDelete();
                 try {
                     Files.deleteIfExists(run);
                 } catch (IOException ignored) {
                     // another process created something in it meanwhile: leave it
                 }
+            } else {
+                lock.close();
             }
         }
     }
