@@ -434,7 +434,13 @@ public final class SyntheticRig implements Scene {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());
         } finally {
-            pool.shutdown();
+            // after a failure (a full disk) the other views stop, and none is written after this method returns
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Llff.write(poses, rows);
     }

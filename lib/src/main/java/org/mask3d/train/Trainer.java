@@ -394,9 +394,8 @@ public final class Trainer {
             } catch (RuntimeException ignored) {
                 // removed on the next start (removeLeftovers)
             }
-            throw new InputException("checkpoint " + ckDir.resolve(name) + " of step " + step + " not written: no space left on device ("
-                    + e.getMessage() + "); the previous checkpoint is intact (" + lastCheckpoint(ckDir)
-                    + "): free some space and resume", e);
+            throw new InputException("checkpoint " + ckDir.resolve(name) + " of step " + step + " not written, the previous checkpoint "
+                    + lastCheckpoint(ckDir) + " is intact (resume once there is space): " + e.getMessage(), e);
         }
     }
 
