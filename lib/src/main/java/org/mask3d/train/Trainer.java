@@ -40,6 +40,7 @@ import java.util.stream.Stream;
  *                         folder (mpi_net.params, [mask_net.params,] checkpoint.json) + optimizer.bin + state.json
  *   RUN/samples/          step-NNNNNNNN.png at each validation: rendering | ground truth
  *   RUN/run.json          versions, seed, device, data, sessions
+ *   RUN/.lock             the {@link RunLock} of the training in the folder (PID, host, start; empty when none)
  * </pre>
  * Each step draws its batch from a {@link Random} seeded from (seed, step), so the data of a step does not depend on
  * what ran before; with the parameters and the Adam state restored from {@code last}, a resumed run computes what the
