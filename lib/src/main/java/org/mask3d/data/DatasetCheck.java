@@ -12,10 +12,14 @@ import java.util.stream.Stream;
 /**
  * Scans a dataset path and reports every problem at once, instead of stopping at the first: a scene folder
  * ({@code poses_bounds.npy} + camera folders), a packed scene ({@code pack.txt}), an authors' h5 scene, or a folder
- * holding such scenes (h5 files directly in it or one folder down, the released layout).
+ * holding such scenes (h5 files directly in it or one folder down, the released layout). A synthetic scene whose
+ * writing stopped ({@code rig.txt} without {@code poses_bounds.npy}) is reported as partial.
  */
 public final class DatasetCheck {
     private DatasetCheck() {}
+
+    /** What {@link SyntheticRig#write} writes first (its {@code poses_bounds.npy} comes last). */
+    private static final String SYNTH_MARKER = "rig.txt";
 
     /** One scanned item: what it is, a summary when it opens, and its problems. */
     public record Report(Path path, String kind, String summary, List<String> problems) {
@@ -34,10 +38,15 @@ public final class DatasetCheck {
             out.add(checkPacked(path));
         } else if (Files.exists(path.resolve("poses_bounds.npy"))) {
             out.add(checkFolder(path));
+        } else if (Files.isRegularFile(path.resolve(SYNTH_MARKER))) {
+            out.add(new Report(path, "synthetic scene", "", List.of(path + ": partial synthetic scene: " + SYNTH_MARKER
+                    + " but no poses_bounds.npy, which synth writes last (it was interrupted or the disk was full); "
+                    + "write it again with ./mask3d synth --out " + path + " and the values in " + SYNTH_MARKER)));
         } else if (Files.isDirectory(path)) {
             try (Stream<Path> s = Files.list(path)) {
                 for (Path p : s.sorted().toList()) {
-                    if (Files.isDirectory(p) && (Files.exists(p.resolve("pack.txt")) || Files.exists(p.resolve("poses_bounds.npy")))) {
+                    if (Files.isDirectory(p) && (Files.exists(p.resolve("pack.txt")) || Files.exists(p.resolve("poses_bounds.npy"))
+                            || Files.exists(p.resolve(SYNTH_MARKER)))) {
                         out.addAll(scan(p));
                     }
                 }

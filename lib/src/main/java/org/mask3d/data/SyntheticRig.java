@@ -9,6 +9,7 @@ import org.mask3d.io.Npy;
 import org.mask3d.io.NpyArray;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -386,13 +387,26 @@ public final class SyntheticRig implements Scene {
      *   DIR/foreground/camNN/NNNNN.png (RGBA mattes), DIR/depth/camNN/NNNNN.npy (float32 [H,W] z-depth),
      *   DIR/rig.txt (the options, key = value)
      * </pre>
+     * {@code rig.txt} is written first and {@code poses_bounds.npy} last (an existing one is deleted first), so an
+     * interrupted write (a kill, a full disk) leaves a folder that {@link DatasetCheck} reports as a partial scene.
      *
      * @param threads  worker threads
      * @param progress called with the number of finished views (cameras × frames), may be null
      */
     public void write(Path dir, int threads, IntConsumer progress) {
         int nc = cameras.size(), nf = o.frames();
-        Llff.write(dir.resolve("poses_bounds.npy"), poses());
+        List<Llff.PoseBounds> rows = poses();
+        // poses_bounds.npy is written last: until then the folder (rig.txt, no poses) is a partial scene to DatasetCheck
+        Path poses = dir.resolve("poses_bounds.npy");
+        try {
+            Files.deleteIfExists(poses);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot replace " + poses + ": " + e.getMessage(), e);
+        }
+        String txt = String.format(Locale.ROOT, "# mask3d synthetic rig: ./mask3d synth regenerates it from these values%n"
+                + "img_wh = [%d, %d]%nrows = %d%ncols = %d%nspacing = %s%nnum_frames = %d%nseed = %d%n",
+                o.width(), o.height(), o.rows(), o.cols(), o.spacing(), o.frames(), o.seed());
+        AtomicFiles.write(dir.resolve("rig.txt"), txt.getBytes(StandardCharsets.UTF_8));
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
         try {
@@ -418,12 +432,15 @@ public final class SyntheticRig implements Scene {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());
         } finally {
-            pool.shutdown();
+            // after a failure (a full disk) the other views stop, and none is written after this method returns
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        String txt = String.format(Locale.ROOT, "# mask3d synthetic rig: ./mask3d synth regenerates it from these values%n"
-                + "img_wh = [%d, %d]%nrows = %d%ncols = %d%nspacing = %s%nnum_frames = %d%nseed = %d%n",
-                o.width(), o.height(), o.rows(), o.cols(), o.spacing(), o.frames(), o.seed());
-        AtomicFiles.write(dir.resolve("rig.txt"), txt.getBytes(StandardCharsets.UTF_8));
+        Llff.write(poses, rows);
     }
 
     private static java.awt.image.BufferedImage matte(View v) {

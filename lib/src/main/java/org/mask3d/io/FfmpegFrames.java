@@ -288,7 +288,8 @@ public final class FfmpegFrames {
     /**
      * Encodes {@code framesDir/00000.png …} as an H.264 MP4 (yuv420p, CRF 18) at {@code fps}, atomically.
      *
-     * @throws InputException naming the folder when ffmpeg fails or is missing
+     * @throws InputException naming the folder when ffmpeg fails or is missing, naming {@code mp4} and saying
+     *                        "no space left" when the disk is full (the partial file is removed)
      */
     public static void encodeMp4(Path framesDir, double fps, Path mp4) {
         Path tmp = mp4.resolveSibling("." + mp4.getFileName() + ".partial.mp4");
@@ -299,7 +300,12 @@ public final class FfmpegFrames {
                     "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", tmp.toString()), framesDir, "ffmpeg");
             Files.move(tmp, mp4, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            if (AtomicFiles.isDiskFull(e)) throw AtomicFiles.diskFull(mp4, e);
             throw new InputException("cannot write " + mp4 + ": " + e.getMessage(), e);
+        } catch (InputException e) {
+            // ffmpeg's own "No space left on device" (its last stderr line) names its partial file: say it of the video
+            if (AtomicFiles.isDiskFull(e)) throw AtomicFiles.diskFull(mp4, e);
+            throw e;
         } finally {
             try {
                 Files.deleteIfExists(tmp);

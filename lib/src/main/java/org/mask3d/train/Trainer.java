@@ -41,6 +41,7 @@ import java.util.stream.Stream;
  *                         folder (mpi_net.params, [mask_net.params,] checkpoint.json) + optimizer.bin + state.json
  *   RUN/samples/          step-NNNNNNNN.png at each validation: rendering | ground truth
  *   RUN/run.json          versions, seed, device, data, sessions
+ *   RUN/.lock             the {@link RunLock} of the training in the folder (PID, host, start; empty when none)
  * </pre>
  * Each step draws its batch from a {@link Random} seeded from (seed, step), so the data of a step does not depend on
  * what ran before; with the parameters and the Adam state restored from {@code last}, a resumed run computes what the
@@ -110,9 +111,85 @@ public final class Trainer {
         };
     }
 
-    /** Trains {@code c}'s stage in {@code run}. */
+    /**
+     * Trains {@code c}'s stage in {@code run}. The folder is locked first ({@link RunLock}: a second training into it
+     * is refused at once, naming the holder); on resume, what a killed run left half-written is removed first
+     * ({@link #removeLeftovers}).
+     */
     public static Result run(TrainConfig c, Path run, Mode mode, Listener listener) {
         Listener l = listener == null ? new Listener() {} : listener;
+        if (Files.exists(run) && !Files.isDirectory(run)) throw new InputException(run + " exists and is not a directory");
+        boolean fresh = !Files.exists(run);   // the lock creates the folder: a refused new run removes it again
+        boolean done = false;
+        RunLock lock = RunLock.acquire(run);
+        try {
+            if (mode == Mode.RESUME) removeLeftovers(run, checkpointsDir(c, run), l);
+            Result r = runLocked(c, run, mode, l);
+            done = true;
+            return r;
+        } finally {
+            if (!done && fresh && isEmpty(run)) {
+                lock.closeAndDelete();
+                try {
+                    Files.deleteIfExists(run);
+                } catch (IOException ignored) {
+                    // another process created something in it meanwhile: leave it
+                }
+            } else {
+                lock.close();
+            }
+        }
+    }
+
+    /**
+     * Removes what an interrupted run (SIGKILL, full disk) left in its folder: checkpoint folders being written
+     * ({@code checkpoints/.tmp-*}), a kept previous checkpoint whose successor is complete ({@code .old-NAME} beside a
+     * complete {@code NAME}), half-deleted top-k folders (no {@code state.json}) and the temporary files of
+     * {@link AtomicFiles}. Call only with the run's {@link RunLock} held. Reports one line when it removed anything.
+     *
+     * @return the removed paths
+     */
+    static List<Path> removeLeftovers(Path run, Path ckDir, Listener l) {
+        List<Path> gone = new ArrayList<>();
+        if (Files.isDirectory(ckDir)) {
+            try (Stream<Path> s = Files.list(ckDir)) {
+                for (Path p : s.sorted().toList()) {
+                    String n = p.getFileName().toString();
+                    boolean leftover = n.startsWith(".tmp-")
+                            || (n.startsWith(".old-") && Files.isRegularFile(ckDir.resolve(n.substring(5)).resolve("state.json")))
+                            || (n.startsWith("step-") && Files.isDirectory(p) && !Files.isRegularFile(p.resolve("state.json")));
+                    if (leftover) {
+                        deleteRecursively(p);
+                        gone.add(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + ckDir + ": " + e.getMessage(), e);
+            }
+        }
+        for (Path root : ckDir.startsWith(run) ? List.of(run) : List.of(run, ckDir)) {
+            if (!Files.isDirectory(root)) continue;
+            try (Stream<Path> s = Files.walk(root, 3)) {
+                for (Path p : s.filter(p -> Files.isRegularFile(p) && AtomicFiles.isTemporary(p)).sorted().toList()) {
+                    Files.deleteIfExists(p);
+                    gone.add(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clean " + root + ": " + e.getMessage(), e);
+            }
+        }
+        if (!gone.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (Path p : gone) names.add(p.startsWith(run) ? run.relativize(p).toString() : p.toString());
+            String shown = String.join(", ", names.subList(0, Math.min(names.size(), 10)));
+            l.message("removed " + gone.size() + " leftover(s) of an interrupted session in " + run + ": " + shown
+                    + (names.size() > 10 ? " and " + (names.size() - 10) + " more" : ""));
+            AtomicFiles.syncDirectory(ckDir);
+        }
+        return gone;
+    }
+
+    private static Result runLocked(TrainConfig c, Path run, Mode mode, Listener l) {
         Path last = checkRunDir(run, c, mode);
         Path ckDir = checkpointsDir(c, run);
         Device device = device(c);
@@ -274,7 +351,7 @@ public final class Trainer {
     private static void createRunDir(Path run, TrainConfig c, Mode mode) {
         Path ckDir = checkpointsDir(c, run);
         if (mode == Mode.OVERWRITE) {
-            deleteRecursively(run);
+            deleteRunContents(run);
             if (c.ckptDir() != null) deleteRecursively(ckDir);
         }
         try {
@@ -303,8 +380,29 @@ public final class Trainer {
         }
     }
 
+    /**
+     * {@link #writeCheckpoint}; on a full disk, the half-written temporary folder is removed (freeing its space) and
+     * the error says which checkpoint was not written and that the previous one is intact.
+     */
     private static void saveCheckpoint(Path ckDir, String name, TrainingStage stage, Adam adam, TrainConfig c, long step,
                                        double wall, int nanRun, Double valLoss, double lr) {
+        try {
+            writeCheckpoint(ckDir, name, stage, adam, c, step, wall, nanRun, valLoss, lr);
+        } catch (RuntimeException e) {
+            if (!AtomicFiles.isDiskFull(e)) throw e;
+            Path tmp = ckDir.resolve(".tmp-" + name);
+            try {
+                deleteRecursively(tmp);
+            } catch (RuntimeException ignored) {
+                // removed on the next start (removeLeftovers)
+            }
+            throw new InputException("checkpoint " + ckDir.resolve(name) + " of step " + step + " not written, the previous checkpoint "
+                    + lastCheckpoint(ckDir) + " is intact (resume once there is space): " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeCheckpoint(Path ckDir, String name, TrainingStage stage, Adam adam, TrainConfig c, long step,
+                                        double wall, int nanRun, Double valLoss, double lr) {
         Path tmp = ckDir.resolve(".tmp-" + name), target = ckDir.resolve(name), old = ckDir.resolve(".old-" + name);
         deleteRecursively(tmp);
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -328,12 +426,14 @@ public final class Trainer {
         st.add("rng", rng);
         st.addProperty("written", Instant.now().toString());
         AtomicFiles.write(tmp.resolve("state.json"), GSON.toJson(st).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.syncDirectory(tmp);
         try {
             if (Files.exists(target)) {
                 deleteRecursively(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(ckDir);
             deleteRecursively(old);
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint " + target + " not written (the previous one is kept): " + e.getMessage(), e);
@@ -425,9 +525,20 @@ public final class Trainer {
         AtomicFiles.write(file, GSON.toJson(o).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Everything in the run folder but its {@link RunLock} file (--overwrite: deleting that would let a second run in). */
+    private static void deleteRunContents(Path run) {
+        if (!Files.isDirectory(run)) return;
+        try (Stream<Path> s = Files.list(run)) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().equals(RunLock.NAME)).toList()) deleteRecursively(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + run + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the folder holds nothing (a lock file, its own or one a killed run left, does not count). */
     private static boolean isEmpty(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
+            return s.noneMatch(p -> !p.getFileName().toString().equals(RunLock.NAME));
         } catch (IOException e) {
             return false;
         }
