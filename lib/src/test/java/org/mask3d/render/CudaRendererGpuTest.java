@@ -239,6 +239,37 @@ class CudaRendererGpuTest {
         }
     }
 
+    /** The GPU behind the two backend interfaces the pipelines use: PlaneSweeper (a Psv) and MpiRenderer.prepare (resident). */
+    @Test void backendInterfacesMatchTheCpu() {
+        Random r = new Random(6);
+        int w = 96, h = 64, d = 24;
+        Camera ref = new Camera(Camera.intrinsics(0.8 * w, w, h), Mat.identity(4), w, h);
+        Camera c1 = shifted(ref, 0.06, -0.01, 0, 0.02);
+        double[] depths = PlaneDepths.inverseLinear(1, 100, d);
+        List<float[]> imgs = new ArrayList<>();
+        for (int v = 0; v < 4; v++) {
+            float[] im = new float[3 * w * h];
+            for (int i = 0; i < im.length; i++) im[i] = r.nextFloat();
+            imgs.add(im);
+        }
+        List<Camera> cams = List.of(ref, c1, ref, c1);
+        PlaneSweeper sweeper = gpu;
+        Psv got = sweeper.sweep(imgs, cams, ref, depths, PlaneSweep.Sampling.RELEASED);
+        Psv want = PlaneSweep.cpu().sweep(imgs, cams, ref, depths, PlaneSweep.Sampling.RELEASED);
+        assertEquals(4, got.views());
+        double e = maxAbs(got.data(), want.data());
+        Mpi mpi = randomMpi(r, d, h, w, ref, depths);
+        double er = 0;
+        try (MpiRenderer.Prepared p = gpu.prepare(mpi)) {
+            for (Camera v : List.of(shifted(ref, -0.05, 0.02, 0.01, 0.02), shifted(ref, 0.04, 0, -0.02, -0.03), ref)) {
+                er = Math.max(er, maxErr(p.render(v), CPU.render(mpi, v)));
+            }
+        }
+        System.out.printf("interfaces: PlaneSweeper gpu vs cpu %.2e; prepared (resident) renders vs cpu %.2e%n", e, er);
+        assertTrue(e <= 1e-5, "sweep " + e);
+        assertTrue(er <= 1e-5, "prepared render " + er);
+    }
+
     static List<Path> fixtures() throws Exception {
         Path dir = Path.of(System.getProperty("mask3d.fixtures", "../../shared/fixtures/original-parity"));
         assumeTrue(Files.isDirectory(dir), "fixtures not found at " + dir.toAbsolutePath() + " (set -Dmask3d.fixtures)");
