@@ -39,7 +39,7 @@ public final class ConfigFile {
         } catch (NoSuchFileException e) {
             throw new InputException("config not found: " + path);
         } catch (IOException e) {
-            throw new InputException("cannot read config " + path + ": " + e.getMessage(), e);
+            throw new InputException("cannot read config " + path + ": " + Untrusted.reason(e), e);
         }
         Map<String, String> v = new LinkedHashMap<>();
         Map<String, Integer> ln = new LinkedHashMap<>();
