@@ -211,13 +211,13 @@ public final class Images {
     public static void checkDeclared(Path path, int w, int h) {
         if (w < 1 || h < 1) throw new InputException(path + ": the image declares " + w + "x" + h + " pixels, expected a positive size");
         long need = decodedBytes(w, h), max = Untrusted.maxBytes();
-        if ((long) w * h * 4 > Integer.MAX_VALUE - 8) {
-            throw new InputException(path + ": the image declares " + w + "x" + h + " pixels, more than a Java array holds");
-        }
         if (need > max) {
             throw new InputException(path + ": the image declares " + w + "x" + h + " pixels: decoding needs "
                     + MemoryLimit.human(need) + ", over the memory budget of " + MemoryLimit.human(max) + " (-D"
                     + Untrusted.MAX_BYTES_PROPERTY + ")");
+        }
+        if ((long) w * h * 4 > Integer.MAX_VALUE - 8) {
+            throw new InputException(path + ": the image declares " + w + "x" + h + " pixels, more than a Java array holds");
         }
     }
 
