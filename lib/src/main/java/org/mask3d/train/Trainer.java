@@ -113,6 +113,7 @@ public final class Trainer {
     /** Trains {@code c}'s stage in {@code run}. */
     public static Result run(TrainConfig c, Path run, Mode mode, Listener listener) {
         Listener l = listener == null ? new Listener() {} : listener;
+        c.requireMemory();
         Path last = checkRunDir(run, c, mode);
         Path ckDir = checkpointsDir(c, run);
         Device device = device(c);
