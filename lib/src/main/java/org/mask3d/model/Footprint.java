@@ -8,13 +8,15 @@ import org.mask3d.io.MemoryLimit;
  * memory from a measured per-voxel constant.
  *
  * <h2>How the constants were measured</h2>
- * {@code /usr/bin/time -v} peak RSS of {@code ./mask3d render --size WxH --max-views 2 --device cpu} (32 planes, a
- * stage-2 checkpoint, OpenJDK 17 with its default max heap of a quarter of 23 GB, 2 cores, OMP_NUM_THREADS=1) at
- * 160x90, 320x180 and 480x270, fitted by a line in the number of PSV voxels D·H·W: about 0.5 GB of fixed cost (JVM,
- * libtorch) and {@value #INFERENCE_BYTES_PER_VOXEL} bytes per voxel in all, heap arrays included; and likewise peak RSS
- * of {@code train-mask} (2 steps, 32 planes) at img_hw [36,64], [72,128], [108,192] for
- * {@value #TRAINING_BYTES_PER_VOXEL} bytes per voxel (activations kept for the backward pass, gradients, Adam state
- * per weight is negligible). The native part is the measured total less the heap arrays counted here.
+ * Peak RSS ({@code /usr/bin/time -v}) of {@code mask3d render --size WxH --max-views 2 --device cpu} (32 planes, a
+ * stage-2 checkpoint, OpenJDK 17 with its default max heap of a quarter of 23 GB, 2 shared cores, OMP_NUM_THREADS=1):
+ * 160x90 1.37 GB, 320x180 3.93 GB, 480x270 7.91 GB, 640x360 14.9 GB (kB figures of time -v ×1024). Between the sizes
+ * the growth is 1.8 to 2.2 kB per PSV voxel D·H·W (the JVM lets its heap grow with the load, hence the rising slope);
+ * {@value #INFERENCE_BYTES_PER_VOXEL} bytes per voxel plus {@link #BASE_BYTES} gives 8.6 GiB at 480x270 and 14.9 GiB
+ * at 640x360, at or above every measured peak. Training: peak RSS of {@code train-mask} (configs/train_mask_demo.txt,
+ * 32 planes, 2 steps, validation at the same size) at img_hw [36,64] 0.73 GB and [72,128] 1.70 GB, 4.4 kB per voxel
+ * between them, rounded up to {@value #TRAINING_BYTES_PER_VOXEL}. The native part reported is the measured total less
+ * the heap arrays counted here.
  */
 public final class Footprint {
     private Footprint() {}
@@ -22,9 +24,9 @@ public final class Footprint {
     /** Fixed cost of a JVM with libtorch loaded, measured as the intercept of the fit. */
     public static final long BASE_BYTES = 512L << 20;
     /** Peak bytes per PSV voxel of one stage-2 inference (2 sweeps, MPINet3d twice, MaskNet3d, blend, render). */
-    public static final long INFERENCE_BYTES_PER_VOXEL = 1900;
+    public static final long INFERENCE_BYTES_PER_VOXEL = 2100;
     /** Peak bytes per PSV voxel of one stage-2 training step (forward and backward). */
-    public static final long TRAINING_BYTES_PER_VOXEL = 4000;
+    public static final long TRAINING_BYTES_PER_VOXEL = 4500;
 
     /**
      * Heap bytes per voxel held at once by one stage-2 view: the frames' and backgrounds' sweeps ([6,D,H,W] each), their
