@@ -14,8 +14,9 @@ import org.mask3d.io.MemoryLimit;
  * the growth is 1.8 to 2.2 kB per PSV voxel D·H·W (the JVM lets its heap grow with the load, hence the rising slope);
  * {@value #INFERENCE_BYTES_PER_VOXEL} bytes per voxel plus {@link #BASE_BYTES} gives 8.6 GiB at 480x270 and 14.9 GiB
  * at 640x360, at or above every measured peak. Training: peak RSS of {@code train-mask} (configs/train_mask_demo.txt,
- * 32 planes, 2 steps, validation at the same size) at img_hw [36,64] 0.73 GB and [72,128] 1.70 GB, 4.4 kB per voxel
- * between them, rounded up to {@value #TRAINING_BYTES_PER_VOXEL}. The native part reported is the measured total less
+ * 32 planes, 2 steps, validation at the same size) at img_hw [36,64] 0.73 GB, [72,128] 1.70 GB and [108,192] 3.54 GB,
+ * 4.4 then 5.0 kB per voxel between them; {@value #TRAINING_BYTES_PER_VOXEL} bytes per voxel plus the base gives 3.7 GiB
+ * at [108,192] against 3.37 GiB measured. The native part reported is the measured total less
  * the heap arrays counted here.
  */
 public final class Footprint {
@@ -26,7 +27,7 @@ public final class Footprint {
     /** Peak bytes per PSV voxel of one stage-2 inference (2 sweeps, MPINet3d twice, MaskNet3d, blend, render). */
     public static final long INFERENCE_BYTES_PER_VOXEL = 2100;
     /** Peak bytes per PSV voxel of one stage-2 training step (forward and backward). */
-    public static final long TRAINING_BYTES_PER_VOXEL = 4500;
+    public static final long TRAINING_BYTES_PER_VOXEL = 5200;
 
     /**
      * Heap bytes per voxel held at once by one stage-2 view: the frames' and backgrounds' sweeps ([6,D,H,W] each), their
