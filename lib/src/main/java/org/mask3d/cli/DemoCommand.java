@@ -50,6 +50,15 @@ final class DemoCommand implements Callable<Integer> {
                 threads != null ? threads : 0,
                 noTrain ? null : new LearningDemo.Options(lo.width(), lo.height(), lo.planes(), stage1Steps, stage2Steps));
         o = s.scene();
+        org.mask3d.model.Footprint.inference("demo at " + o.width() + "x" + o.height() + " (32 planes)", o.width(), o.height(), 32)
+                .heap("synthetic frames (" + o.cameras() + " cameras x " + o.frames() + " frames)",
+                        org.mask3d.io.MemoryLimit.product(o.width(), o.height(), 3 * 4, Math.max(1, o.cameras()), Math.max(1, o.frames())))
+                .require("choose a smaller --width/--height, fewer --cameras or --frames");
+        if (s.learning() != null) {
+            LearningDemo.Options l = s.learning();
+            org.mask3d.model.Footprint.training("demo's training at " + l.width() + "x" + l.height() + " (" + l.planes() + " planes)",
+                    l.width(), l.height(), l.planes()).require("lower the demo's learning size");
+        }
         System.out.printf("mask3d demo: synthetic scene %dx%d, %d cameras, %d frames, 32 planes, %s%n",
                 o.width(), o.height(), o.cameras(), o.frames(), s.renderer().name());
         ProgressBar[] pb = {bar("rendering", 270, 200)};

@@ -40,6 +40,13 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, String> o = TrainCommands.overrides(sets);
         EvalConfig c = EvalConfig.resolve(config, o);
         Path dir = out != null ? out : c.outDir();
+        int most = c.planes();
+        for (int p : c.planeCounts()) most = Math.max(most, p);
+        for (int p : c.trainPlaneCounts()) most = Math.max(most, p);
+        String what = " at " + c.width() + "x" + c.height() + " (" + most + " planes)";
+        String hint = "lower img_wh or planes / plane_counts";
+        org.mask3d.model.Footprint.inference("evaluate" + what, c.width(), c.height(), most).require(hint);
+        if (c.model() == null) org.mask3d.model.Footprint.training("evaluate's training" + what, c.width(), c.height(), most).require(hint);
         System.out.printf(Locale.ROOT, "evaluate: %s at %dx%d, sources %d,%d, targets %s, %d planes, methods %s -> %s%n",
                 c.data(), c.width(), c.height(), c.sources()[0], c.sources()[1], java.util.Arrays.toString(c.targets()), c.planes(),
                 String.join(",", c.methods().stream().map(m -> m.key()).toList()), dir);

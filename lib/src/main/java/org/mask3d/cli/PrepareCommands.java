@@ -102,6 +102,7 @@ final class PrepareCommands {
         @Option(names = "--out", required = true, description = "Output folder.") Path out;
 
         @Override public Integer call() {
+            refuseInside(out, scene, "--out");
             VideoFolderScene s = VideoFolderScene.open(scene);
             long t0 = System.nanoTime();
             try (ProgressBar pb = bar("pack", s.numCameras() * s.numFrames())) {
@@ -198,6 +199,35 @@ final class PrepareCommands {
             }
             System.out.println("wrote " + out.resolve("frames") + "; next: ./mask3d poses " + out + " and ./mask3d prepare background " + out);
             return min == max ? 0 : 1;
+        }
+    }
+
+    /**
+     * Refuses an output folder that is the input folder or inside it (links resolved as far as the path exists), before
+     * anything is written.
+     */
+    static void refuseInside(Path out, Path input, String option) {
+        Path o = real(out), in = real(input);
+        if (o.equals(in) || o.startsWith(in)) {
+            throw new InputException(option + " " + out + " is " + (o.equals(in) ? "the input folder " : "inside the input folder ") + input
+                    + ": choose an output folder outside it (nothing was written)");
+        }
+    }
+
+    /** The real path of {@code p}'s longest existing ancestor, with the rest appended (absolute, normalised). */
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize(), base = abs;
+        java.util.ArrayDeque<String> rest = new java.util.ArrayDeque<>();
+        while (base != null && !java.nio.file.Files.exists(base)) {
+            if (base.getFileName() != null) rest.push(base.getFileName().toString());
+            base = base.getParent();
+        }
+        try {
+            Path r = base == null ? abs.getRoot() : base.toRealPath();
+            for (String n : rest) r = r.resolve(n);
+            return r;
+        } catch (java.io.IOException e) {
+            return abs;
         }
     }
 }

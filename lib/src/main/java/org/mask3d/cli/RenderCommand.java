@@ -63,6 +63,8 @@ final class RenderCommand implements Callable<Integer> {
         String dev = rc.device();
         int n = rc.pathN(), max = rc.maxViews();
         double rate = rc.fps();
+        org.mask3d.model.Footprint.inference("render at " + wh[0] + "x" + wh[1] + " (" + org.mask3d.geometry.PlaneDepths.DEFAULT_PLANES
+                + " planes)", wh[0], wh[1], org.mask3d.geometry.PlaneDepths.DEFAULT_PLANES).require("choose a smaller --size (img_wh)");
         if (Files.exists(outP.resolve("frames")) && !overwrite) {
             throw new InputException(outP + " already holds frames: choose another --out or pass --overwrite");
         }

@@ -38,6 +38,14 @@ final class SynthCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new org.mask3d.InputException(e.getMessage());
         }
+        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        org.mask3d.io.MemoryLimit.estimate("synth at " + width + "x" + height)
+                .heap("ray-cast views in flight (" + workers + " workers: colour, depth, matte and 8-bit copies, 48 B a pixel)",
+                        org.mask3d.io.MemoryLimit.product(width, height, 48, Math.max(1, workers)))
+                .require("choose a smaller --width/--height");
+        if ((long) width * height * 4 > Integer.MAX_VALUE - 8) {
+            throw new org.mask3d.InputException("synth: --width x --height = " + width + "x" + height + " is more than a Java array holds");
+        }
         SyntheticRig rig = new SyntheticRig(o);
         int views = rig.numCameras() * frames;
         System.out.printf("synthetic rig: %d cameras (%dx%d grid, %.2f m), %d frames at %dx%d, seed %d%n",

@@ -209,7 +209,7 @@ public record ColmapModel(Map<Integer, CameraModel> cameras, Map<Integer, Image>
         try {
             return Files.readAllLines(f, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InputException("cannot read " + f + ": " + e.getMessage(), e);
+            throw new InputException("cannot read " + f + ": " + org.mask3d.io.Untrusted.reason(e), e);
         }
     }
 

@@ -141,7 +141,7 @@ public final class PackedScene implements Scene, AutoCloseable {
                 if (r < 0) throw new InputException(dir + ": unexpected end of data at byte " + (pos + buf.position()));
             }
         } catch (IOException e) {
-            throw new InputException("cannot read " + dir + ": " + e.getMessage(), e);
+            throw new InputException("cannot read " + dir + ": " + org.mask3d.io.Untrusted.reason(e), e);
         }
         byte[] b = buf.array();
         float[] out = new float[channels * n];

@@ -146,7 +146,7 @@ public final class RealEstate10K {
         try {
             lines = Files.readAllLines(txt, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InputException(txt + ": cannot read (" + e.getMessage() + ")", e);
+            throw new InputException(txt + ": cannot read (" + org.mask3d.io.Untrusted.reason(e) + ")", e);
         }
         if (lines.isEmpty() || lines.get(0).isBlank()) {
             throw new InputException(txt + " line 1: expected the video URL, got " + (lines.isEmpty() ? "an empty file" : "a blank line"));

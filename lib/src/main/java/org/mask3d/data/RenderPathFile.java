@@ -51,7 +51,7 @@ public final class RenderPathFile {
         } catch (NoSuchFileException e) {
             throw new InputException("render path not found: " + file);
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new InputException("cannot read " + file + ": " + org.mask3d.io.Untrusted.reason(e), e);
         }
         if (lines.isEmpty()) throw new InputException(file + ": empty; expected the pose count on line 1");
         int n;

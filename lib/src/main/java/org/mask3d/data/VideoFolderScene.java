@@ -90,7 +90,8 @@ public final class VideoFolderScene implements Scene {
         int w = -1, h = -1;
         for (int c = 0; c < camDirs.size(); c++) {
             Path cd = camDirs.get(c);
-            List<Path> f = list(cd, p -> Files.isRegularFile(p) && IMG.matcher(p.getFileName().toString()).matches());
+            // by name alone: a folder or FIFO named like a frame is reported by the image reader, not skipped
+            List<Path> f = list(cd, p -> IMG.matcher(p.getFileName().toString()).matches());
             frames.add(f);
             if (f.isEmpty()) {
                 problems.add(cd + ": no frames (expected 00000.png or .jpg, …)");

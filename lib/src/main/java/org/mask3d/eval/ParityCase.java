@@ -59,12 +59,21 @@ public final class ParityCase {
     public Camera sourceCamera(int v) {
         double[] w2c = need("src_w2c").requireShape(path + ": src_w2c", 2, 4, 4).doubles();
         double[] k = need("src_K").requireShape(path + ": src_K", 2, 3, 3).doubles();
+        if (v < 0 || v > 1) throw new IllegalArgumentException("source camera must be 0 or 1, got " + v);
+        checked("src_K[" + v + "] / src_w2c[" + v + "]", Arrays.copyOfRange(k, v * 9, v * 9 + 9), Arrays.copyOfRange(w2c, v * 16, v * 16 + 16));
         return new Camera(Arrays.copyOfRange(k, v * 9, v * 9 + 9), Arrays.copyOfRange(w2c, v * 16, v * 16 + 16), width, height);
     }
 
     public Camera targetCamera() {
-        return new Camera(need("tgt_K").requireShape(path + ": tgt_K", 3, 3).doubles(),
-                need("tgt_w2c").requireShape(path + ": tgt_w2c", 4, 4).doubles(), width, height);
+        double[] k = need("tgt_K").requireShape(path + ": tgt_K", 3, 3).doubles();
+        double[] w2c = need("tgt_w2c").requireShape(path + ": tgt_w2c", 4, 4).doubles();
+        checked("tgt_K / tgt_w2c", k, w2c);
+        return new Camera(k, w2c, width, height);
+    }
+
+    private void checked(String field, double[] k, double[] w2c) {
+        String bad = Camera.problem(k, w2c);
+        if (bad != null) throw new InputException(path + ": " + field + ": " + bad);
     }
 
     /** Number of planes: the length of the case's {@code depths} when it has one (the method's 32 otherwise). */
@@ -76,6 +85,9 @@ public final class ParityCase {
     /** Plane depths from {@code bd} (near, far), {@link #planes()} planes linear in disparity. */
     public double[] depths() {
         double[] bd = need("bd").requireShape(path + ": bd", 2).doubles();
+        if (!(Double.isFinite(bd[0]) && Double.isFinite(bd[1]) && bd[0] > 0 && bd[1] > bd[0])) {
+            throw new InputException(path + ": bd must be [near, far] with 0 < near < far, finite, got [" + bd[0] + ", " + bd[1] + "]");
+        }
         return PlaneDepths.inverseLinear(bd[0], bd[1], planes());
     }
 

@@ -29,6 +29,42 @@ public record Camera(double[] k, double[] w2c, int width, int height) {
         return new double[]{f, 0, width / 2.0, 0, f, height / 2.0, 0, 0, 1};
     }
 
+    /**
+     * What makes a camera unusable, or {@code null}: a non-finite entry, intrinsics that are not
+     * {@code [[fx,s,cx],[0,fy,cy],[0,0,1]]} with {@code fx, fy > 0} (a singular K), or extrinsics whose rotation is not
+     * orthonormal (largest {@code |RᵀR − I|} entry above {@code 1e-3}) or whose last row is not {@code [0,0,0,1]}.
+     *
+     * @param k   [3,3] row-major
+     * @param w2c [4,4] row-major
+     * @return e.g. "K is singular: fx = 0.0, fy = 0.0 (expected positive focal lengths)"
+     */
+    public static String problem(double[] k, double[] w2c) {
+        for (int i = 0; i < k.length; i++) if (!Double.isFinite(k[i])) return "K[" + i / 3 + "][" + i % 3 + "] is " + k[i] + ", expected a finite number";
+        for (int i = 0; i < w2c.length; i++) {
+            if (!Double.isFinite(w2c[i])) return "w2c[" + i / 4 + "][" + i % 4 + "] is " + w2c[i] + ", expected a finite number";
+        }
+        if (!(k[0] > 0 && k[4] > 0)) return "K is singular or flipped: fx = " + k[0] + ", fy = " + k[4] + " (expected positive focal lengths)";
+        if (k[3] != 0 || k[6] != 0 || k[7] != 0 || k[8] != 1) {
+            return "K's last row and K[1][0] must be [0,0,1] and 0, got " + Arrays.toString(Arrays.copyOfRange(k, 6, 9)) + " and " + k[3];
+        }
+        if (w2c[12] != 0 || w2c[13] != 0 || w2c[14] != 0 || w2c[15] != 1) {
+            return "w2c's last row must be [0,0,0,1], got " + Arrays.toString(Arrays.copyOfRange(w2c, 12, 16));
+        }
+        double worst = 0;
+        for (int a = 0; a < 3; a++) {
+            for (int b = 0; b < 3; b++) {
+                double dot = 0;
+                for (int j = 0; j < 3; j++) dot += w2c[a * 4 + j] * w2c[b * 4 + j];
+                worst = Math.max(worst, Math.abs(dot - (a == b ? 1 : 0)));
+            }
+        }
+        if (worst > 1e-3) {
+            return "w2c's rotation is not orthonormal: largest |R R^T - I| entry is " + String.format(java.util.Locale.ROOT, "%.3g", worst)
+                    + " (expected at most 0.001)";
+        }
+        return null;
+    }
+
     @Override public double[] k() { return k.clone(); }
     @Override public double[] w2c() { return w2c.clone(); }
 

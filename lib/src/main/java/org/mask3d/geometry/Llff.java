@@ -116,20 +116,53 @@ public final class Llff {
         for (int n = 0; n < a.dim(0); n++) {
             double[] row = new double[17];
             System.arraycopy(v, n * 17, row, 0, 17);
+            String bad = rowProblem(row);
+            if (bad != null) throw new InputException(path + ": row " + n + " (camera " + n + "): " + bad);
             double[] c2w = new double[12];
             for (int i = 0; i < 3; i++) System.arraycopy(row, i * 5, c2w, i * 4, 4);
-            PoseBounds pb = new PoseBounds(c2w, row[4], row[9], row[14], row[15], row[16]);
-            if (!(pb.h > 0 && pb.w > 0 && pb.f > 0)) {
-                throw new InputException(path + ": camera " + n + ": H, W, f must be positive, got H=" + pb.h
-                        + ", W=" + pb.w + ", f=" + pb.f);
-            }
-            if (!(pb.near > 0 && pb.far > pb.near)) {
-                throw new InputException(path + ": camera " + n + ": bounds must satisfy 0 < near < far, got near="
-                        + pb.near + ", far=" + pb.far);
-            }
-            out.add(pb);
+            out.add(new PoseBounds(c2w, row[4], row[9], row[14], row[15], row[16]));
         }
         return out;
+    }
+
+    /** Largest {@code |RᵀR − I|} entry a rotation may have (float32 storage and rounding stay far below it). */
+    public static final double ROTATION_TOLERANCE = 1e-3;
+
+    /** The LLFF row's field names, in numpy's order (3x5 row-major, then near, far). */
+    private static final String[] FIELDS = {"R[0][0]", "R[0][1]", "R[0][2]", "t[0]", "H", "R[1][0]", "R[1][1]", "R[1][2]",
+            "t[1]", "W", "R[2][0]", "R[2][1]", "R[2][2]", "t[2]", "f", "near", "far"};
+
+    /**
+     * What is wrong with one {@code poses_bounds} row, or {@code null}: a non-finite value (naming the field), H, W or
+     * f not positive, bounds not {@code 0 < near < far}, or a rotation that is not orthonormal (largest
+     * {@code |RᵀR − I|} entry above {@link #ROTATION_TOLERANCE}; a reflection, det −1, is accepted as some tools write
+     * one).
+     *
+     * @param row the 17 numbers of the row
+     */
+    public static String rowProblem(double[] row) {
+        for (int i = 0; i < 17; i++) {
+            if (!Double.isFinite(row[i])) return FIELDS[i] + " (column " + i + ") is " + row[i] + ", expected a finite number";
+        }
+        if (!(row[4] > 0 && row[9] > 0 && row[14] > 0)) {
+            return "H, W, f (columns 4, 9, 14) must be positive, got H=" + row[4] + ", W=" + row[9] + ", f=" + row[14];
+        }
+        if (!(row[15] > 0 && row[16] > row[15])) {
+            return "bounds (columns 15, 16) must satisfy 0 < near < far, got near=" + row[15] + ", far=" + row[16];
+        }
+        double worst = 0;
+        for (int a = 0; a < 3; a++) {
+            for (int b = 0; b < 3; b++) {
+                double dot = 0;
+                for (int k = 0; k < 3; k++) dot += row[k * 5 + a] * row[k * 5 + b];
+                worst = Math.max(worst, Math.abs(dot - (a == b ? 1 : 0)));
+            }
+        }
+        if (worst > ROTATION_TOLERANCE) {
+            return "rotation R (columns 0-2, 5-7, 10-12) is not orthonormal: largest |R^T R - I| entry is "
+                    + String.format(java.util.Locale.ROOT, "%.3g", worst) + " (expected at most " + ROTATION_TOLERANCE + ")";
+        }
+        return null;
     }
 
     /** Writes {@code poses_bounds.npy} (float64 [N,17]) atomically. */

@@ -34,12 +34,20 @@ public final class ConfigFile {
     /** Parses a config file. */
     public static ConfigFile read(Path path) {
         List<String> text;
+        if (Files.exists(path)) Untrusted.requireRegularFile(path, "a config file (key = value lines)");
+        if (Files.exists(path) && Files.isRegularFile(path)) {
+            try {
+                if (Files.size(path) > (1 << 20)) throw new InputException(path + ": a config file of " + Files.size(path) + " bytes, expected at most 1 MB of key = value lines");
+            } catch (IOException e) {
+                throw new InputException("cannot read config " + path + ": " + Untrusted.reason(e), e);
+            }
+        }
         try {
             text = Files.readAllLines(path);
         } catch (NoSuchFileException e) {
             throw new InputException("config not found: " + path);
         } catch (IOException e) {
-            throw new InputException("cannot read config " + path + ": " + e.getMessage(), e);
+            throw new InputException("cannot read config " + path + ": " + Untrusted.reason(e), e);
         }
         Map<String, String> v = new LinkedHashMap<>();
         Map<String, Integer> ln = new LinkedHashMap<>();

@@ -91,14 +91,17 @@ public final class ConfigKey<T> {
         return of(name, "long", def, doc, s -> parseLong(s, "an integer"), String::valueOf);
     }
 
-    /** A {@code double}. */
+    /** A finite {@code double} (NaN and infinities are refused). */
     public static ConfigKey<Double> number(String name, String def, String doc) {
         return of(name, "number", def, doc, s -> {
+            double v;
             try {
-                return Double.parseDouble(s);
+                v = Double.parseDouble(s);
             } catch (NumberFormatException e) {
                 throw new Expected("a number");
             }
+            if (!Double.isFinite(v)) throw new Expected("a finite number");
+            return v;
         }, String::valueOf);
     }
 
@@ -208,12 +211,12 @@ public final class ConfigKey<T> {
         try {
             v = parser.parse(s);
         } catch (Expected e) {
-            throw new InputException(where + ": " + name + " must be " + e.getMessage() + ", got '" + s + "'");
+            throw new InputException(where + ": " + name + " must be " + e.getMessage() + ", got " + Untrusted.quote(s));
         } catch (InputException e) {
             throw new InputException(where + ": " + e.getMessage(), e);
         }
         for (Rule<T> r : rules) {
-            if (!r.ok().test(v)) throw new InputException(where + ": " + name + " must be " + r.expected() + ", got '" + s + "'");
+            if (!r.ok().test(v)) throw new InputException(where + ": " + name + " must be " + r.expected() + ", got " + Untrusted.quote(s));
         }
         return v;
     }

@@ -217,7 +217,7 @@ public final class Hdf5File implements AutoCloseable {
             }
         } catch (IOException e) {
             closeQuietly(hdf);
-            throw new InputException(file + ": cannot read: " + e.getMessage(), e);
+            throw new InputException(file + ": cannot read: " + Untrusted.reason(e), e);
         } catch (RuntimeException e) {
             closeQuietly(hdf);
             throw e;

@@ -128,10 +128,7 @@ public final class Images {
      */
     public static Image read(Path path) {
         Objects.requireNonNull(path, "path");
-        if (!Files.exists(path)) throw new InputException("image not found: " + path);
-        if (Files.isDirectory(path)) {
-            throw new InputException(path + ": not a readable PNG/JPEG image (it is a directory)");
-        }
+        requireImageFile(path);
         BufferedImage img = decode(path);
         float[] chw = fromBufferedImage(img);
         return new Image(chw, 3, img.getHeight(), img.getWidth());
@@ -145,7 +142,7 @@ public final class Images {
      */
     public static Image readRgba(Path path) {
         Objects.requireNonNull(path, "path");
-        if (!Files.exists(path)) throw new InputException("image not found: " + path);
+        requireImageFile(path);
         BufferedImage img = decode(path);
         int w = img.getWidth(), h = img.getHeight(), n = w * h;
         float[] rgb = fromBufferedImage(img);
@@ -169,8 +166,9 @@ public final class Images {
      */
     public static int[] size(Path path) {
         Objects.requireNonNull(path, "path");
-        if (!Files.exists(path)) throw new InputException("image not found: " + path);
+        requireImageFile(path);
         String bad = path + ": not a readable PNG/JPEG image";
+        checkTrailer(path, bad);
         try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
             if (in == null) throw new InputException(bad + " (cannot open it)");
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -178,20 +176,85 @@ public final class Images {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                return new int[]{reader.getWidth(0), reader.getHeight(0)};
+                int w = reader.getWidth(0), h = reader.getHeight(0);
+                checkDeclared(path, w, h);
+                return new int[]{w, h};
             } finally {
                 reader.dispose();
             }
         } catch (InputException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new InputException(bad + " (" + msg.trim() + ")", e);
+            throw new InputException(bad + " (" + Untrusted.reason(e) + ")", e);
+        }
+    }
+
+    private static void requireImageFile(Path path) {
+        if (!Files.exists(path)) throw new InputException("image not found: " + path);
+        Untrusted.requireRegularFile(path, "a PNG/JPEG image");
+    }
+
+    /**
+     * Bytes that decoding a {@code w × h} image takes at most here: the decoder's raster (up to 8 bytes a pixel, 16-bit
+     * RGBA) plus the [3,H,W] float array (12 bytes a pixel).
+     */
+    public static long decodedBytes(long w, long h) { return MemoryLimit.product(w, h, 20); }
+
+    /**
+     * Refuses an image whose header declares more pixels than can be decoded: more than a Java array holds, or a
+     * decoded size ({@link #decodedBytes}) over the memory budget {@link Untrusted#maxBytes()} (a decompression bomb: a
+     * small PNG declaring 48000×32000).
+     *
+     * @throws InputException "PATH: the image declares 48000x32000 pixels: decoding needs 28.6 GB, over the memory
+     *         budget of 2.9 GB (-Dmask3d.maxBytes)"
+     */
+    public static void checkDeclared(Path path, int w, int h) {
+        if (w < 1 || h < 1) throw new InputException(path + ": the image declares " + w + "x" + h + " pixels, expected a positive size");
+        long need = decodedBytes(w, h), max = Untrusted.maxBytes();
+        if (need > max) {
+            throw new InputException(path + ": the image declares " + w + "x" + h + " pixels: decoding needs "
+                    + MemoryLimit.human(need) + ", over the memory budget of " + MemoryLimit.human(max) + " (-D"
+                    + Untrusted.MAX_BYTES_PROPERTY + ")");
+        }
+        if ((long) w * h * 4 > Integer.MAX_VALUE - 8) {
+            throw new InputException(path + ": the image declares " + w + "x" + h + " pixels, more than a Java array holds");
+        }
+    }
+
+    /**
+     * Refuses a PNG without its final IEND chunk or a JPEG without its EOI marker near the end of the file (a truncated
+     * download or copy), reading only the file's last bytes. Other formats pass.
+     */
+    static void checkTrailer(Path path, String bad) {
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(path)) {
+            long size = ch.size();
+            byte[] head = new byte[(int) Math.min(8, size)];
+            ch.read(java.nio.ByteBuffer.wrap(head));
+            boolean png = head.length >= 8 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G';
+            boolean jpeg = head.length >= 3 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8 && (head[2] & 0xff) == 0xff;
+            if (!png && !jpeg) return;
+            int n = (int) Math.min(64, size);
+            byte[] tail = new byte[n];
+            ch.position(size - n);
+            java.nio.ByteBuffer tb = java.nio.ByteBuffer.wrap(tail);
+            while (tb.hasRemaining() && ch.read(tb) > 0) { /* fill */ }
+            boolean found = false;
+            for (int i = 0; i + 1 < n && !found; i++) {
+                if (png) found = i + 3 < n && tail[i] == 'I' && tail[i + 1] == 'E' && tail[i + 2] == 'N' && tail[i + 3] == 'D';
+                else found = (tail[i] & 0xff) == 0xff && (tail[i + 1] & 0xff) == 0xd9;
+            }
+            if (!found) {
+                throw new InputException(bad + " (truncated: no " + (png ? "IEND chunk" : "EOI marker") + " at the end of its "
+                        + size + " bytes)");
+            }
+        } catch (IOException e) {
+            throw new InputException(bad + " (" + Untrusted.reason(e) + ")", e);
         }
     }
 
     private static BufferedImage decode(Path path) {
         String bad = path + ": not a readable PNG/JPEG image";
+        checkTrailer(path, bad);
         try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
             if (in == null) throw new InputException(bad + " (cannot open it)");
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -202,6 +265,7 @@ public final class Images {
             BufferedImage img;
             try {
                 reader.setInput(in, true, true);
+                checkDeclared(path, reader.getWidth(0), reader.getHeight(0));
                 img = reader.read(0);
             } finally {
                 reader.dispose();
@@ -218,8 +282,7 @@ public final class Images {
         } catch (InputException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new InputException(bad + " (" + msg.trim() + ")", e);
+            throw new InputException(bad + " (" + Untrusted.reason(e) + ")", e);
         }
     }
 

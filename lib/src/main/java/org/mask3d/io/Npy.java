@@ -42,12 +42,13 @@ public final class Npy {
      * ({@link Untrusted#maxBytes()}) before anything is allocated.
      */
     public static NpyArray read(Path path) {
+        if (Files.exists(path)) Untrusted.requireRegularFile(path, "an .npy file");
         try (InputStream in = Files.newInputStream(path)) {
             return read(in, path.toString(), Files.size(path), new Untrusted.Budget(path.toString()));
         } catch (NoSuchFileException e) {
             throw new InputException("file not found: " + path);
         } catch (IOException e) {
-            throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new InputException("cannot read " + path + ": " + Untrusted.reason(e), e);
         }
     }
 

@@ -69,7 +69,7 @@ public final class Npz {
         } catch (EOFException e) {
             throw new InputException(path + ": not a readable .npz archive (a record ends early)");
         } catch (IOException e) {
-            throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new InputException("cannot read " + path + ": " + Untrusted.reason(e), e);
         }
         return out;
     }

@@ -348,7 +348,7 @@ public final class TorchCheckpoint {
         } catch (NoSuchFileException e) {
             throw new InputException("file not found: " + path);
         } catch (IOException e) {
-            throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new InputException("cannot read " + path + ": " + Untrusted.reason(e), e);
         }
         try {
             if (got >= 4 && head[0] == 'P' && head[1] == 'K' && (head[2] == 3 || head[2] == 5)) {
@@ -375,7 +375,7 @@ public final class TorchCheckpoint {
         } catch (ZipException e) {
             throw new InputException(src + ": corrupt or truncated zip archive (" + Untrusted.text(e.getMessage()) + ")");
         } catch (IOException e) {
-            throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new InputException("cannot read " + path + ": " + Untrusted.reason(e), e);
         }
         try (zip) {
             Map<String, ZipEntry> entries = new HashMap<>();
@@ -457,7 +457,7 @@ public final class TorchCheckpoint {
         } catch (ZipException e) {
             throw new InputException(src + ": corrupt zip archive (" + Untrusted.text(e.getMessage()) + ")");
         } catch (IOException e) {
-            throw new InputException(src + ": cannot read (" + Untrusted.text(e.getMessage()) + ")", e);
+            throw new InputException(src + ": cannot read (" + Untrusted.text(Untrusted.reason(e)) + ")", e);
         }
     }
 
@@ -625,7 +625,7 @@ public final class TorchCheckpoint {
             };
             return new TorchCheckpoint(path, "legacy", null, resolveTree(root, source, src, budget));
         } catch (IOException e) {
-            throw new InputException(src + ": cannot read (" + Untrusted.text(e.getMessage()) + ")", e);
+            throw new InputException(src + ": cannot read (" + Untrusted.text(Untrusted.reason(e)) + ")", e);
         }
     }
 

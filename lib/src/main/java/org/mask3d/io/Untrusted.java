@@ -86,6 +86,33 @@ public final class Untrusted {
     }
 
     /**
+     * Checks that {@code path} is a regular file before it is opened (opening a FIFO for reading blocks until a writer
+     * comes; a folder cannot be read).
+     *
+     * @param what what the file should be, for the message, e.g. "a PNG/JPEG image"
+     * @throws InputException "PATH: expected what, found a folder" (or "a FIFO, socket or device", or "not found: PATH")
+     */
+    public static void requireRegularFile(java.nio.file.Path path, String what) {
+        if (java.nio.file.Files.isRegularFile(path)) return;
+        if (!java.nio.file.Files.exists(path)) throw new InputException("file not found: " + path);
+        String kind = java.nio.file.Files.isDirectory(path) ? "a folder" : "a FIFO, socket or device, not a regular file";
+        throw new InputException(path + ": expected " + what + ", found " + kind);
+    }
+
+    /**
+     * Why an I/O call failed, for a message: "the file ends early (truncated)" for an end of file, the exception's class
+     * when it has no message (never "null"), else its message escaped by {@link #text}.
+     */
+    public static String reason(Throwable e) {
+        if (e instanceof java.io.EOFException) return "the file ends early (truncated)";
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) return e.getClass().getSimpleName();
+        return text(m.strip());
+    }
+
+    /**
      * The memory budget for one file read, in bytes: {@code -Dmask3d.maxBytes} or half of the maximum heap.
      *
      * @throws InputException if the property is set but is not a positive size

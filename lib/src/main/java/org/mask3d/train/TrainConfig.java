@@ -3,6 +3,7 @@ package org.mask3d.train;
 import org.mask3d.InputException;
 import org.mask3d.io.ConfigKey;
 import org.mask3d.io.ConfigSchema;
+import org.mask3d.model.Footprint;
 import org.mask3d.model.LossType;
 
 import java.nio.file.Path;
@@ -211,6 +212,26 @@ public final class TrainConfig {
             throw new InputException(values.where("warmup_epochs") + ": warmup_epochs = " + values.get(WARMUP_EPOCHS)
                     + ": warm-up is not supported by mask3d; use 0");
         }
+    }
+
+    /**
+     * Checks that a training step and a validation of this config fit the machine ({@link Footprint}): stage 2 trains
+     * on whole {@code img_hw} frames, stage 1 on {@code crop × crop} and validates on whole {@code img_wh} frames.
+     *
+     * @throws InputException one line with the estimate, the machine's limit and the keys to change
+     */
+    public void requireMemory() {
+        int[] wh = imageSize();
+        String size = stage == Stage.MASK ? "img_hw" : "img_wh";
+        String hint = "lower " + size + (stage == Stage.MPI ? ", crop" : "") + " or planes (" + values.where(size) + ", "
+                + values.where("planes") + ")";
+        if (stage == Stage.MASK) {
+            Footprint.training("train-mask at " + wh[0] + "x" + wh[1] + " (" + planes() + " planes)", wh[0], wh[1], planes()).require(hint);
+        } else {
+            Footprint.training("train-mpi on " + crop() + "x" + crop() + " crops (" + planes() + " planes)", crop(), crop(), planes())
+                    .require(hint);
+        }
+        Footprint.inference("validation at " + wh[0] + "x" + wh[1] + " (" + planes() + " planes)", wh[0], wh[1], planes()).require(hint);
     }
 
     public Stage stage() { return stage; }

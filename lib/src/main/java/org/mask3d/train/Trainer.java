@@ -118,6 +118,7 @@ public final class Trainer {
      */
     public static Result run(TrainConfig c, Path run, Mode mode, Listener listener) {
         Listener l = listener == null ? new Listener() {} : listener;
+        c.requireMemory();   // before the run folder is made: a size that cannot fit leaves nothing behind
         if (Files.exists(run) && !Files.isDirectory(run)) throw new InputException(run + " exists and is not a directory");
         boolean fresh = !Files.exists(run);   // the lock creates the folder: a refused new run removes it again
         boolean done = false;
