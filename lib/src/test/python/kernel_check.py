@@ -32,9 +32,9 @@ def check(name, ok, detail=""):
 
 
 class Kernel:
-    def __init__(self, name):
+    def __init__(self, name, cwd=ROOT):
         self.km = KernelManager(kernel_name=name)
-        self.km.start_kernel(cwd=str(ROOT))
+        self.km.start_kernel(cwd=str(cwd))
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
@@ -105,6 +105,7 @@ def main():
     try:
         st, out = k.run("int x = 20;\nx + 22")
         check("expression value", st == "ok" and text(out) == "42", f"{st} {out}")
+        check("no checkout line for a notebook of the kernel's own checkout", "stream" not in out, str(out))
         st, out = k.run("int a = 1;\nString s = 5;")
         name, tb = error(out)
         check("compile error with position", st == "error" and name == "CompilationException"
@@ -211,6 +212,24 @@ def main():
               and "&lt;y&gt;" in text(out, mime="text/html"), str(out)[:300])
     finally:
         k.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        # a notebook in another checkout (a folder with the launcher and kernel.sh) on this checkout's kernel
+        other = Path(tmp) / "other-clone"
+        (other / "lib/src/main/scripts").mkdir(parents=True)
+        (other / "notebooks").mkdir()
+        (other / "mask3d").write_text("#!/bin/sh\n")
+        (other / "lib/src/main/scripts/kernel.sh").write_text("#!/bin/sh\n")
+        k = Kernel(args.kernel, cwd=other / "notebooks")
+        try:
+            st, out = k.run("1 + 1")
+            lines = "".join(c["text"] for c in out.get("stream", [])).splitlines()
+            check("a notebook of another checkout: one line saying so", st == "ok" and text(out) == "2" and len(lines) == 1
+                  and f"this notebook is in the checkout {other}" in lines[0] and "--name mask3d-other-clone" in lines[0],
+                  str(out))
+            st, out = k.run("2 + 2")
+            check("said once", "stream" not in out, str(out))
+        finally:
+            k.close()
     print(f"{'FAILED' if failed else 'OK'}: {len(failed)} of the checks failed" if failed else "OK: all checks passed")
     sys.exit(1 if failed else 0)
 

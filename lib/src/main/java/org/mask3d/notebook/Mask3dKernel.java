@@ -36,6 +36,7 @@ public final class Mask3dKernel extends BaseKernel {
     private final CompletableFuture<CellEvaluator> evaluator;
     private final Magics magics = new Magics();
     private final LanguageInfo languageInfo;
+    private boolean checkoutChecked;
 
     public Mask3dKernel(Path initScript) {
         languageInfo = new LanguageInfo.Builder("java")
@@ -95,6 +96,10 @@ public final class Mask3dKernel extends BaseKernel {
     @Override
     public DisplayData eval(String cell) throws Exception {
         evaluator().beginCell();
+        if (!checkoutChecked) {   // once, in the first cell's output
+            checkoutChecked = true;
+            CheckoutCheck.forThisKernel().ifPresent(System.out::println);
+        }
         PrintStream err = System.err;   // basekernel's stream to the front end, for this request
         System.setErr(QuietNotes.wrap(err, System.out));
         Object value;
