@@ -11,8 +11,11 @@
 # relative paths (runs/..., notebooks/...) mean the same in the tests and in a browser.
 # MASK3D_ROOT, when set to another checkout, hands over to that checkout's kernel.sh: the notebook tests set it
 # so that they always run the code of their own checkout, whichever checkout last registered the kernelspec.
+# MASK3D_NOTEBOOK_DIR: the folder Jupyter started the kernel in (the notebook's), kept for the kernel, which says
+# in one line when that folder belongs to another checkout than the library it runs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
+export MASK3D_NOTEBOOK_DIR="${MASK3D_NOTEBOOK_DIR:-$PWD}"
 if [ -n "${MASK3D_ROOT:-}" ] && [ "$(cd "$MASK3D_ROOT" 2>/dev/null && pwd)" != "$ROOT" ]; then
   if [ -f "$MASK3D_ROOT/lib/src/main/scripts/kernel.sh" ]; then
     exec bash "$MASK3D_ROOT/lib/src/main/scripts/kernel.sh" "$@"

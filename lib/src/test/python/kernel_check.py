@@ -10,10 +10,13 @@ the library's renderers. Prints one line per check; exit status 1 if any failed.
 """
 import argparse
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 from jupyter_client.manager import KernelManager
@@ -29,9 +32,9 @@ def check(name, ok, detail=""):
 
 
 class Kernel:
-    def __init__(self, name):
+    def __init__(self, name, cwd=ROOT):
         self.km = KernelManager(kernel_name=name)
-        self.km.start_kernel(cwd=str(ROOT))
+        self.km.start_kernel(cwd=str(cwd))
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
@@ -69,6 +72,30 @@ def error(out):
     return e.get("ename", ""), "\n".join(e.get("traceback", []))
 
 
+def tiny_jar(folder, class_name, source):
+    """A jar of one class compiled with the JDK's javac: on no class path of the kernel."""
+    src = folder / "src" / (class_name.replace(".", "/") + ".java")
+    classes = folder / ("classes-" + class_name)
+    src.parent.mkdir(parents=True, exist_ok=True)
+    src.write_text(source)
+    subprocess.run(["javac", "-d", str(classes), str(src)], check=True)
+    jar = folder / (class_name.rsplit(".", 1)[-1] + ".jar")
+    with zipfile.ZipFile(jar, "w") as z:
+        for f in classes.rglob("*.class"):
+            z.write(f, f.relative_to(classes).as_posix())
+    return jar
+
+
+def install(repo, group, artifact, version, jar):
+    """group:artifact:version (the jar and a POM without dependencies) in a local repository's layout."""
+    d = repo / group.replace(".", "/") / artifact / version
+    d.mkdir(parents=True)
+    shutil.copy(jar, d / f"{artifact}-{version}.jar")
+    (d / f"{artifact}-{version}.pom").write_text(
+        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+        f"<groupId>{group}</groupId><artifactId>{artifact}</artifactId><version>{version}</version></project>\n")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--kernel", default="mask3d")
@@ -78,6 +105,7 @@ def main():
     try:
         st, out = k.run("int x = 20;\nx + 22")
         check("expression value", st == "ok" and text(out) == "42", f"{st} {out}")
+        check("no checkout line for a notebook of the kernel's own checkout", "stream" not in out, str(out))
         st, out = k.run("int a = 1;\nString s = 5;")
         name, tb = error(out)
         check("compile error with position", st == "error" and name == "CompilationException"
@@ -115,6 +143,43 @@ def main():
         st, out = k.run("%%loadFromPOM\n<dependencies><dependency><groupId>org.apache.commons</groupId>"
                         "<artifactId>commons-math3</artifactId><version>3.6.1</version></dependency></dependencies>")
         check("%%loadFromPOM", st == "ok" and "resolved" in "".join(c["text"] for c in out.get("stream", [])), str(out))
+        with tempfile.TemporaryDirectory() as tmp:
+            # jars on no class path of the kernel: %jars / %maven must reach the compiler (an import), not only
+            # the class loader (Class.forName)
+            jar = tiny_jar(Path(tmp), "outside.Greeter",
+                           'package outside; public class Greeter { public static String hi() { return "hi"; } }')
+            st, out = k.run(f"%jars {jar}\nimport outside.*;\nGreeter.hi()")
+            check("%jars of a jar outside the class path, then import", st == "ok" and text(out) == "hi", str(out))
+            repo = Path(tmp) / "repo"
+            install(repo, "org.mask3d.testonly", "thrice", "2.0", tiny_jar(Path(tmp), "viamaven.Thrice",
+                    "package viamaven; public class Thrice { public static int of(int x) { return 3 * x; } }"))
+            st, out = k.run(f'var repoBefore = System.getProperty("maven.repo.local");\n'
+                            f'System.setProperty("maven.repo.local", "{repo}");\n'
+                            f'%maven org.mask3d.testonly:thrice:2.0\n'
+                            f'if (repoBefore == null) System.clearProperty("maven.repo.local");'
+                            f' else System.setProperty("maven.repo.local", repoBefore);\n'
+                            f'import viamaven.Thrice;\nThrice.of(14)')
+            check("%maven of an artifact outside the class path, then import", st == "ok" and text(out) == "42", str(out))
+        reply = k.kc.complete("import java.util.concurrent.atomic.AtomicLo", 43, reply=True, timeout=30)["content"]
+        check("import completion", any(m.startswith("AtomicLong") for m in reply["matches"]), str(reply))
+        st, out = k.run("new int[]{1, 2, 3}")
+        check("arrays as JShell shows them", st == "ok" and text(out) == "int[3] { 1, 2, 3 }", str(out))
+        st, out = k.run('System.out.printf("%d%n", 5)')
+        check("no Out: for a cell ending in printf", st == "ok" and "execute_result" not in out
+              and "5" in "".join(c["text"] for c in out.get("stream", [])), str(out))
+        st, out = k.run("%time Thread.sleep(50);\n6 * 7")
+        streams = "".join(c["text"] for c in out.get("stream", []))
+        check("%time", st == "ok" and text(out) == "42" and "Wall time: " in streams, str(out))
+        st, out = k.run("%%time\nThread.sleep(20);\n\"done\"")
+        streams = "".join(c["text"] for c in out.get("stream", []))
+        check("%%time", st == "ok" and "done" in text(out) and "Wall time: " in streams, str(out))
+        st, out = k.run('System.err.println("renderer: cpu (GPU not used: no CUDA device)");\nSystem.err.println("bad");')
+        names = [(c["name"], c["text"]) for c in out.get("stream", [])]
+        check("the renderer's note on stdout, errors on stderr",
+              ("stdout", "renderer: cpu (GPU not used: no CUDA device)\n") in names
+              and any(n == "stderr" and "bad" in t for n, t in names)
+              and not any(n == "stderr" and "renderer" in t for n, t in names), str(names))
+
         with tempfile.NamedTemporaryFile("w", suffix=".jsh", delete=False) as f:
             f.write("int loaded = 7;\n")
         st, out = k.run(f"%load {f.name}\nloaded * 6")
@@ -147,6 +212,24 @@ def main():
               and "&lt;y&gt;" in text(out, mime="text/html"), str(out)[:300])
     finally:
         k.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        # a notebook in another checkout (a folder with the launcher and kernel.sh) on this checkout's kernel
+        other = Path(tmp) / "other-clone"
+        (other / "lib/src/main/scripts").mkdir(parents=True)
+        (other / "notebooks").mkdir()
+        (other / "mask3d").write_text("#!/bin/sh\n")
+        (other / "lib/src/main/scripts/kernel.sh").write_text("#!/bin/sh\n")
+        k = Kernel(args.kernel, cwd=other / "notebooks")
+        try:
+            st, out = k.run("1 + 1")
+            lines = "".join(c["text"] for c in out.get("stream", [])).splitlines()
+            check("a notebook of another checkout: one line saying so", st == "ok" and text(out) == "2" and len(lines) == 1
+                  and f"this notebook is in the checkout {other}" in lines[0] and "--name mask3d-other-clone" in lines[0],
+                  str(out))
+            st, out = k.run("2 + 2")
+            check("said once", "stream" not in out, str(out))
+        finally:
+            k.close()
     print(f"{'FAILED' if failed else 'OK'}: {len(failed)} of the checks failed" if failed else "OK: all checks passed")
     sys.exit(1 if failed else 0)
 

@@ -1,8 +1,6 @@
 package org.mask3d.cli;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.mask3d.io.ConfigFile;
 import org.mask3d.train.TrainingStage;
 import org.mask3d.workflow.Demo;
@@ -104,7 +102,6 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static ProgressBar bar(String task, long max, int intervalMillis) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(intervalMillis).continuousUpdate().build();
+        return Progress.builder(task, max, intervalMillis).build();
     }
 }

@@ -1,8 +1,6 @@
 package org.mask3d.cli;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.mask3d.eval.EvalConfig;
 import org.mask3d.eval.Evaluation;
 import org.mask3d.train.TrainingStage;
@@ -68,8 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     // the phase on its own line, a short task name on the bar, so that the bar keeps its width
                     System.err.println(name);
                     String task = name.startsWith("train") ? "train" : name.split(" ")[0];
-                    pb[0] = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(1, total)).setStyle(ProgressBarStyle.ASCII)
-                            .setUpdateIntervalMillis(500).continuousUpdate().build();
+                    pb[0] = Progress.builder(task, Math.max(1, total), 500).build();
                     pb[0].stepTo(first);
                 }
                 @Override public void phase(String name, long total) { open(name, total, 0); }

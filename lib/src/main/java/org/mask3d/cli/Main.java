@@ -30,7 +30,13 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its error handlers and help layout, not yet run. */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        keepExamplesWhole(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             boolean verbose = parsed.matchedOption("--verbose") != null
                     || parsed.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
@@ -51,6 +57,44 @@ public final class Main implements Runnable {
             err.flush();
             return 2;
         });
-        return cl.execute(args);
+        return cl;
+    }
+
+    /**
+     * Help footers of {@code cl} and its subcommands: an example line ({@code ./mask3d ...}) is printed whole,
+     * however long, so that it copies and pastes as one command; other lines wrap at the usage width as before.
+     */
+    static void keepExamplesWhole(CommandLine cl) {
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> {
+            CommandLine.Model.UsageMessageSpec u = help.commandSpec().usageMessage();
+            StringBuilder b = new StringBuilder();
+            for (String line : u.footer()) {
+                if (isExample(line)) b.append(line).append(System.lineSeparator());
+                else wrap(line, u.width(), b);
+            }
+            return b.toString();
+        });
+        for (CommandLine sub : cl.getSubcommands().values()) keepExamplesWhole(sub);
+    }
+
+    static boolean isExample(String line) {
+        return line.stripLeading().startsWith("./mask3d ");
+    }
+
+    /** {@code line} wrapped at {@code width} on spaces, continuation lines indented as the first. */
+    private static void wrap(String line, int width, StringBuilder b) {
+        int indent = line.length() - line.stripLeading().length();
+        String pad = line.substring(0, indent);
+        StringBuilder cur = new StringBuilder(pad);
+        for (String word : line.strip().split(" +")) {
+            if (cur.length() > indent && cur.length() + 1 + word.length() > width) {
+                b.append(cur).append(System.lineSeparator());
+                cur.setLength(0);
+                cur.append(pad);
+            }
+            if (cur.length() > indent) cur.append(' ');
+            cur.append(word);
+        }
+        b.append(cur.toString().stripTrailing()).append(System.lineSeparator());
     }
 }

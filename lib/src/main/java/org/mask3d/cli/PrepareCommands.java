@@ -1,8 +1,6 @@
 package org.mask3d.cli;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.mask3d.InputException;
 import org.mask3d.data.Backgrounds;
 import org.mask3d.data.DatasetCheck;
@@ -28,8 +26,7 @@ final class PrepareCommands {
     private PrepareCommands() {}
 
     static ProgressBar bar(String task, int max) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(250).continuousUpdate().build();
+        return Progress.builder(task, max, 250).build();
     }
 
     @Command(name = "background", mixinStandardHelpOptions = true,

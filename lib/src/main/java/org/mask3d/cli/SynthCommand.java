@@ -1,8 +1,6 @@
 package org.mask3d.cli;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.mask3d.data.SyntheticRig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,8 +49,7 @@ final class SynthCommand implements Callable<Integer> {
         System.out.printf("synthetic rig: %d cameras (%dx%d grid, %.2f m), %d frames at %dx%d, seed %d%n",
                 rig.numCameras(), rows, cols, spacing, frames, width, height, seed);
         long t0 = System.nanoTime();
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("synth").setInitialMax(views)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build()) {
+        try (ProgressBar pb = Progress.builder("synth", views, 250).build()) {
             rig.write(out, threads != null ? threads : Runtime.getRuntime().availableProcessors(), pb::stepTo);
         }
         double[] bd = rig.depthBounds();

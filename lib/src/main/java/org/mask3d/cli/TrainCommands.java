@@ -1,8 +1,6 @@
 package org.mask3d.cli;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.mask3d.InputException;
 import org.mask3d.train.TrainConfig;
 import org.mask3d.train.Trainer;
@@ -64,15 +62,16 @@ final class TrainCommands {
                 dir = run != null ? run : Trainer.runDir(cfg);
                 mode = overwrite ? Trainer.Mode.OVERWRITE : Trainer.Mode.NEW;
             }
-            System.out.printf(Locale.ROOT, "train-%s: run %s, %s%n", stage() == TrainConfig.Stage.MASK ? "mask" : "mpi", dir,
+            // announced once the trainer has accepted the run folder: an existing one fails first, never "new" before "already exists"
+            String announce = String.format(Locale.ROOT, "train-%s: run %s, %s", stage() == TrainConfig.Stage.MASK ? "mask" : "mpi", dir,
                     mode == Trainer.Mode.RESUME ? "resuming" : "new");
             ProgressBar[] pb = new ProgressBar[1];
             Trainer.Result r;
             try {
                 r = Trainer.run(cfg, dir, mode, new Trainer.Listener() {
                     @Override public void started(long first, long total) {
-                        pb[0] = new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                                .setUpdateIntervalMillis(500).continuousUpdate().startsFrom(first, Duration.ZERO).build();
+                        System.out.println(announce);
+                        pb[0] = Progress.builder("train", total, 500).startsFrom(first, Duration.ZERO).build();
                     }
                     @Override public void stepped(long step, TrainingStage.Stats st) {
                         pb[0].stepTo(step);

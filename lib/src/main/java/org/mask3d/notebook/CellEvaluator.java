@@ -26,7 +26,8 @@ import jdk.jshell.UnresolvedReferenceException;
  * stack trace cut below the user's code, frames of the cell shown as {@code cell line N}.
  *
  * <p>The engine is local ({@link LocalControl}): snippets run in this JVM, whose class path (the library and its
- * dependencies) the compiler sees as well.
+ * dependencies) the compiler sees as well. {@link #addToClasspath} reaches both: JShell's own
+ * {@code addToClasspath} extends the compiler's class path and the snippets' class loader.
  */
 public final class CellEvaluator implements AutoCloseable {
     /** The value of a cell that ends in a statement or declaration (nothing to show). */
@@ -44,9 +45,10 @@ public final class CellEvaluator implements AutoCloseable {
     public CellEvaluator() {
         LocalControl[] created = new LocalControl[1];
         String cp = System.getProperty("java.class.path", "");
+        // No "--class-path" compiler option: JShell's compiler starts from java.class.path by itself, and a fixed
+        // option would be repeated on every compilation, hiding what addToClasspath adds later (issue 14).
         shell = JShell.builder()
                 .executionEngine(LocalControl.provider(created), null)
-                .compilerOptions("--class-path", cp)
                 .build();
         control = created[0];
         analysis = shell.sourceCodeAnalysis();

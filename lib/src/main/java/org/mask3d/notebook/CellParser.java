@@ -56,7 +56,10 @@ public final class CellParser {
             String line = lines[i];
             if (isLineMagic(line)) {
                 if (!code.toString().isBlank()) parts.add(new Code(code.toString(), codeStart));
-                List<String> words = splitArgs(line.strip().substring(1));
+                String text = line.strip().substring(1);
+                String name = text.split("\\s+", 2)[0];
+                // %time's argument is Java code, which the kernel reads from the cell itself: not split as words
+                List<String> words = name.equals("time") ? List.of(name) : splitArgs(text);
                 parts.add(new LineMagic(words.get(0), List.copyOf(words.subList(1, words.size())), i + 1));
                 code.setLength(0);
                 codeStart = pos + line.length() + 1;   // the next line's first character

@@ -103,8 +103,10 @@ final class KernelMagics {
         System.out.println(magic + ": " + files.size() + " jar(s) resolved, " + added + " added to the class path");
     }
 
+    /** A resolver on the local repository as it is now ({@code System.setProperty("maven.repo.local", ...)} in a cell counts). */
     private synchronized MavenResolver resolver() {
-        if (maven == null) maven = new MavenResolver();
+        Path repo = MavenResolver.defaultLocalRepository();
+        if (maven == null || !maven.localRepository().equals(repo)) maven = new MavenResolver(repo);
         return maven;
     }
 

@@ -8,6 +8,7 @@ import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.magic.registry.Magics;
 import io.github.spencerpark.jupyter.kernel.magic.registry.UndefinedMagicException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,12 +27,16 @@ import java.util.concurrent.ExecutionException;
  * snippets run before the first cell, typically imports) are prepared on a background thread meanwhile, and the
  * first request that needs them waits for them. Every cell also sees {@code import static
  * org.mask3d.notebook.Display.*} ({@code display}, {@code render}, {@code updateDisplay}).
+ *
+ * <p>A cell's value: arrays as JShell prints them, print streams (what {@code System.out.printf} returns) not at
+ * all ({@link CellValues}); the library's notes on standard error go to standard output ({@link QuietNotes}).
  */
 public final class Mask3dKernel extends BaseKernel {
     private static volatile Mask3dKernel instance;
     private final CompletableFuture<CellEvaluator> evaluator;
     private final Magics magics = new Magics();
     private final LanguageInfo languageInfo;
+    private boolean checkoutChecked;
 
     public Mask3dKernel(Path initScript) {
         languageInfo = new LanguageInfo.Builder("java")
@@ -91,10 +96,23 @@ public final class Mask3dKernel extends BaseKernel {
     @Override
     public DisplayData eval(String cell) throws Exception {
         evaluator().beginCell();
-        Object value = runCell(cell);
-        if (value == CellEvaluator.NO_VALUE) return null;
+        if (!checkoutChecked) {   // once, in the first cell's output
+            checkoutChecked = true;
+            CheckoutCheck.forThisKernel().ifPresent(System.out::println);
+        }
+        PrintStream err = System.err;   // basekernel's stream to the front end, for this request
+        System.setErr(QuietNotes.wrap(err, System.out));
+        Object value;
+        try {
+            value = runCell(cell);
+        } finally {
+            System.err.flush();
+            System.setErr(err);
+        }
+        if (value == CellEvaluator.NO_VALUE || CellValues.isSilent(value)) return null;
         if (value instanceof DisplayData d) return d;
         if (value == null) return new DisplayData("null");
+        if (value.getClass().isArray()) return new DisplayData(CellValues.arrayText(value));
         return getRenderer().render(value);
     }
 
@@ -110,6 +128,7 @@ public final class Mask3dKernel extends BaseKernel {
         }
         if (parsed.isCellMagic()) {
             CellParser.CellMagic m = parsed.cellMagic();
+            if (m.name().equals("time")) return timed(() -> runCell(m.body()));
             applyMagic(() -> magics.applyCellMagic(m.name(), m.args(), m.body()), "%%" + m.name());
             return CellEvaluator.NO_VALUE;
         }
@@ -119,6 +138,10 @@ public final class Mask3dKernel extends BaseKernel {
                     List.of("Interrupted: the cell was stopped by the user (the kernel keeps its state)"));
             if (part instanceof CellParser.Code code) {
                 value = ev.eval(code.source(), cell, code.offset());
+            } else if (part instanceof CellParser.LineMagic m && m.name().equals("time")) {
+                int[] at = timedCode(cell, m.line());
+                value = at[1] == 0 ? CellEvaluator.NO_VALUE
+                        : timed(() -> ev.eval(cell.substring(at[0], at[0] + at[1]), cell, at[0]));
             } else if (part instanceof CellParser.LineMagic m) {
                 applyMagic(() -> magics.applyLineMagic(m.name(), m.args()), "%" + m.name());
                 value = CellEvaluator.NO_VALUE;
@@ -129,11 +152,42 @@ public final class Mask3dKernel extends BaseKernel {
 
     private interface MagicCall { Object run() throws Exception; }
 
+    /**
+     * JJava's {@code %time}: {@code %time CODE} runs the rest of its line, {@code %%time} the rest of the cell
+     * (code and magics); either prints the wall time it took ({@code Wall time: 12.3 ms}) and keeps its value.
+     */
+    private static Object timed(MagicCall call) throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            return call.run();
+        } finally {
+            System.out.println("Wall time: " + wallTime(System.nanoTime() - t0));
+        }
+    }
+
+    static String wallTime(long nanos) {
+        double ms = nanos / 1e6;
+        if (ms < 1000) return String.format(java.util.Locale.ROOT, "%.1f ms", ms);
+        if (ms < 60_000) return String.format(java.util.Locale.ROOT, "%.2f s", ms / 1000);
+        return String.format(java.util.Locale.ROOT, "%d min %.1f s", (long) (ms / 60_000), (ms % 60_000) / 1000);
+    }
+
+    /** [offset, length] in {@code cell} of the code after {@code %time} on line {@code line} (1-based). */
+    static int[] timedCode(String cell, int line) {
+        int start = 0;
+        for (int i = 1; i < line; i++) start = cell.indexOf('\n', start) + 1;
+        int end = cell.indexOf('\n', start);
+        if (end < 0) end = cell.length();
+        int at = cell.indexOf("%time", start) + "%time".length();
+        while (at < end && Character.isWhitespace(cell.charAt(at))) at++;
+        return new int[]{at, end - at};
+    }
+
     private static void applyMagic(MagicCall call, String name) throws Exception {
         try {
             call.run();
         } catch (UndefinedMagicException e) {
-            String msg = "unknown magic " + UntrustedText.escape(name) + " (this kernel has %jars, %classpath, %maven, %load, %%loadFromPOM)";
+            String msg = "unknown magic " + UntrustedText.escape(name) + " (this kernel has %jars, %classpath, %maven, %load, %time, %%loadFromPOM, %%time)";
             throw CellException.of("MagicException", msg, List.of(msg));
         } catch (KernelMagics.MagicError e) {   // quotes globs, paths, coordinates, POM and notebook parser messages
             String msg = UntrustedText.message(e.getMessage());

@@ -28,18 +28,50 @@ import org.eclipse.aether.util.filter.DependencyFilterUtils;
 
 /**
  * {@code %maven} and {@code %%loadFromPOM}: resolves artifacts and their runtime dependencies with Maven Resolver
- * from the local repository ({@code ~/.m2/repository}, or {@code -Dmaven.repo.local}) and Maven Central (plus
- * the repositories a POM names). Offline, anything not already in the local repository fails with a message that
- * says so. {@code ~/.m2/settings.xml} (mirrors, proxies) is not read.
+ * from the local repository ({@link #defaultLocalRepository()}: {@code -Dmaven.repo.local}, settings.xml's
+ * {@code <localRepository>}, {@code $HOME/.m2/repository}) and Maven Central (plus the repositories a POM names).
+ * Offline, anything not already in the local repository fails with a message that says so. Of
+ * {@code ~/.m2/settings.xml} only {@code <localRepository>} is read (not mirrors or proxies).
  */
 public final class MavenResolver {
     public static final String CENTRAL = "https://repo.maven.apache.org/maven2/";
     private final RepositorySystem system;
     private final Path localRepo;
 
+    /** A resolver on {@link #defaultLocalRepository()}. */
     public MavenResolver() {
-        this(Path.of(System.getProperty("maven.repo.local",
-                Path.of(System.getProperty("user.home"), ".m2", "repository").toString())));
+        this(defaultLocalRepository());
+    }
+
+    /**
+     * The local repository Maven itself would use, read now: {@code -Dmaven.repo.local} (a system property, which a
+     * cell may also set), else {@code <localRepository>} of {@code $HOME/.m2/settings.xml}, else
+     * {@code $HOME/.m2/repository}. {@code $HOME} is the environment's (as the {@code mvn} script has it), not the
+     * password file's home that {@code user.home} holds.
+     */
+    public static Path defaultLocalRepository() {
+        return localRepository(System.getProperty("maven.repo.local"), System.getenv("HOME"), System.getProperty("user.home"));
+    }
+
+    static Path localRepository(String repoLocal, String envHome, String userHome) {
+        if (repoLocal != null && !repoLocal.isBlank()) return Path.of(repoLocal);
+        Path home = Path.of(envHome != null && !envHome.isBlank() ? envHome : userHome);
+        Path settings = home.resolve(".m2").resolve("settings.xml");
+        if (java.nio.file.Files.isRegularFile(settings)) {
+            try {
+                String xml = java.nio.file.Files.readString(settings);
+                Matcher m = Pattern.compile("<localRepository>\\s*([^<]*?)\\s*</localRepository>").matcher(
+                        xml.replaceAll("(?s)<!--.*?-->", ""));
+                if (m.find() && !m.group(1).isEmpty()) {
+                    String v = m.group(1).replace("${user.home}", home.toString()).replace("${env.HOME}", home.toString());
+                    Path p = Path.of(v);
+                    return p.isAbsolute() ? p : home.resolve(p);
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // an unreadable settings file: Maven's default below
+            }
+        }
+        return home.resolve(".m2").resolve("repository");
     }
 
     public MavenResolver(Path localRepo) {

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** JShell evaluation as the kernel does it, without Jupyter. One shell for the class: JShell starts in about a second. */
 class CellEvaluatorTest {
@@ -57,6 +59,27 @@ class CellEvaluatorTest {
     @Test
     void libraryClassesAreOnTheCompilerClassPath() throws Exception {
         assertEquals("org.mask3d.render.Mpi", ev.eval("org.mask3d.render.Mpi.class.getName()"));
+    }
+
+    @Test
+    void aJarAddedLaterReachesTheCompilerAndTheRuntime(@TempDir Path dir) throws Exception {
+        // a class that is on no class path of this JVM: compiled here into a jar of its own
+        Path jar = TestJars.jar(dir, "later.Greeter", "package later; public class Greeter {"
+                + " public static String hi(String who) { return \"hello \" + who; } }");
+        assertThrows(CellException.class, () -> ev.eval("later.Greeter.hi(\"x\")"));
+        assertTrue(ev.addToClasspath(jar.toString()));
+        assertEquals(false, ev.addToClasspath(jar.toString()));   // once only
+        ev.eval("import later.*;");   // the compiler sees the package
+        assertEquals("hello you", ev.eval("Greeter.hi(\"you\")"));
+        assertEquals("later.Greeter", ev.eval("Class.forName(\"later.Greeter\").getName()"));   // so does the runtime
+    }
+
+    @Test
+    void importCompletion() {
+        CellEvaluator.Completions c = ev.complete("import java.util.concurrent.atomic.AtomicLo", 43);
+        assertTrue(c.options().stream().anyMatch(o -> o.startsWith("AtomicLong")), c.toString());
+        c = ev.complete("import java.util.conc", 21);
+        assertTrue(c.options().stream().anyMatch(o -> o.startsWith("concurrent")), c.toString());
     }
 
     @Test

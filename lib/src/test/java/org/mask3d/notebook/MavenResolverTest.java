@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,5 +36,26 @@ class MavenResolverTest {
                 () -> new MavenResolver(empty).resolvePom(pom));
         assertTrue(e.getMessage().startsWith("cannot resolve 1 dependencies of the POM"), e.getMessage());
         assertTrue(e.getMessage().contains(empty.toString()), e.getMessage());
+    }
+
+    @Test
+    void localRepositoryAsMavenChoosesIt(@TempDir Path home) throws Exception {
+        assertEquals(Path.of("/r"), MavenResolver.localRepository("/r", home.toString(), "/elsewhere"));
+        assertEquals(home.resolve(".m2/repository"), MavenResolver.localRepository(null, home.toString(), "/elsewhere"));
+        assertEquals(Path.of("/pw/.m2/repository"), MavenResolver.localRepository(null, null, "/pw"));
+        Files.createDirectories(home.resolve(".m2"));
+        Files.writeString(home.resolve(".m2/settings.xml"), "<settings><!-- <localRepository>/no</localRepository> -->\n"
+                + "  <localRepository> ${user.home}/repo </localRepository></settings>");
+        assertEquals(home.resolve("repo"), MavenResolver.localRepository(null, home.toString(), "/elsewhere"));
+        assertEquals(Path.of("/r"), MavenResolver.localRepository("/r", home.toString(), "/elsewhere"));   // -D wins
+    }
+
+    @Test
+    void resolvesAnArtifactOfTheLocalRepository(@TempDir Path dir) throws Exception {
+        Path repo = dir.resolve("repo");
+        TestJars.install(repo, "org.mask3d.testonly", "hello", "1.0",
+                TestJars.jar(dir, "hello.Hello", "package hello; public class Hello {}"));
+        List<File> files = new MavenResolver(repo).resolve(List.of("org.mask3d.testonly:hello:1.0"));
+        assertEquals(List.of(repo.resolve("org/mask3d/testonly/hello/1.0/hello-1.0.jar").toFile()), files);
     }
 }
