@@ -11,6 +11,7 @@ import ai.djl.nn.pooling.Pool;
 import org.mask3d.InputException;
 import org.mask3d.io.Images;
 import org.mask3d.io.TorchCheckpoint;
+import org.mask3d.render.HostArrays;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -283,7 +284,7 @@ public final class Lpips implements AutoCloseable {
     }
 
     private NDArray create(TorchCheckpoint.Tensor t) {
-        return manager.create(t.floats(), new Shape(Arrays.stream(t.shape()).asLongStream().toArray()));
+        return HostArrays.of(manager, t.floats(), new Shape(Arrays.stream(t.shape()).asLongStream().toArray()));
     }
 
     /** The backbone. */
@@ -405,7 +406,7 @@ public final class Lpips implements AutoCloseable {
                 for (int p = 0; p < n; p++) all[(i * 3 + c) * n + p] = (2 * img[c * n + p] - 1 - SHIFT[c]) / SCALE[c];
             }
         }
-        return m.create(all, new Shape(images.size(), 3, height, width));
+        return HostArrays.of(m, all, new Shape(images.size(), 3, height, width));
     }
 
     private NDList forward(NDArray x) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.mask3d.InputException;
 import org.mask3d.render.Psv;
+import org.mask3d.render.HostArrays;
 
 /**
  * The networks on DJL (libtorch) for inference: each call runs in a sub-manager of {@code manager} that is closed
@@ -32,7 +33,7 @@ public final class DjlNetworks implements NetworkBackend {
 
     @Override public float[] mpi(Psv psv) {
         try (NDManager sub = manager.newSubManager()) {
-            NDArray in = sub.create(psv.data(), new Shape(1, psv.channels(), psv.planes(), psv.height(), psv.width()));
+            NDArray in = HostArrays.of(sub, psv.data(), new Shape(1, psv.channels(), psv.planes(), psv.height(), psv.width()));
             NDArray out = mpiNet.forward(ps, new NDList(in), false).singletonOrThrow();
             return MpiHead.rgba(in, out).get(0).toFloatArray();
         }
@@ -41,7 +42,7 @@ public final class DjlNetworks implements NetworkBackend {
     @Override public float[] mask(Psv psv12) {
         if (maskNet == null) throw new InputException("no MaskNet3d was loaded: the mask volume is unavailable");
         try (NDManager sub = manager.newSubManager()) {
-            NDArray in = sub.create(psv12.data(), new Shape(1, psv12.channels(), psv12.planes(), psv12.height(), psv12.width()));
+            NDArray in = HostArrays.of(sub, psv12.data(), new Shape(1, psv12.channels(), psv12.planes(), psv12.height(), psv12.width()));
             return maskNet.forward(ps, new NDList(in), false).singletonOrThrow().toFloatArray();
         }
     }

@@ -94,18 +94,19 @@ public final class Losses {
         NDArray bg = conv.clip(0, 1).squeeze(1).neg().add(1);
         NDArray fgRegion = m.mul(accAlpha.neg().add(1));
         NDArray bgRegion = bg.mul(accAlpha);
-        NDArray lfg = fgRegion.abs().sum().div(2).div(m.abs().sum().add(scalar(m, MASK_EPS)));
-        NDArray lbg = bgRegion.abs().sum().div(2).div(bg.abs().sum().add(scalar(m, MASK_EPS)));
+        NDArray lfg = fgRegion.abs().sum().div(scalar(m, 2)).div(m.abs().sum().add(scalar(m, MASK_EPS)));
+        NDArray lbg = bgRegion.abs().sum().div(scalar(m, 2)).div(bg.abs().sum().add(scalar(m, MASK_EPS)));
         return lfg.add(lbg);
     }
 
     /**
-     * A scalar operand of {@code like}'s data type. DJL turns a Java {@code double} into a float64 0-d tensor, and
-     * libtorch promotes a 0-d float32 ⊕ 0-d float64 to float64, so a float32 loss value would silently become
-     * float64 without this.
+     * A scalar operand of {@code like}'s data type, as a 0-d array in libtorch's own memory
+     * ({@link org.mask3d.render.HostArrays#scalar}). Not a Java number: DJL turns a Java {@code double} into a float64
+     * 0-d tensor (libtorch promotes a 0-d float32 ⊕ 0-d float64 to float64, so a float32 loss value would silently
+     * become float64), and DJL's {@code mul(Number)}/{@code div(Number)} free that tensor while autograd still holds it.
      */
-    static Number scalar(NDArray like, double v) {
-        return like.getDataType() == DataType.FLOAT32 ? (Number) (float) v : (Number) v;
+    static NDArray scalar(NDArray like, double v) {
+        return org.mask3d.render.HostArrays.scalar(like, v);
     }
 
     static void sameShape(String na, NDArray a, String nb, NDArray b) {

@@ -15,6 +15,7 @@ import org.mask3d.render.MpiRenderer;
 import org.mask3d.render.PlaneSweep;
 import org.mask3d.render.PlaneSweeper;
 import org.mask3d.render.Psv;
+import org.mask3d.render.HostArrays;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -176,7 +177,7 @@ public final class MaskPipeline implements AutoCloseable {
 
     /** {@link #forward} of a host volume (created on {@code m}). */
     public Output forward(NDManager m, Psv psv12, double[] depths, Camera ref, Camera target, ParameterStore ps, boolean training) {
-        return forward(m, m.create(psv12.data(), new Shape(psv12.shape())), depths, ref, target, ps, training);
+        return forward(m, HostArrays.of(m, psv12.data(), new Shape(psv12.shape())), depths, ref, target, ps, training);
     }
 
     /**

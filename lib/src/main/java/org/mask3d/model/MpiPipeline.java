@@ -10,6 +10,7 @@ import org.mask3d.render.DjlRenderer;
 import org.mask3d.render.Mpi;
 import org.mask3d.render.PlaneSweep;
 import org.mask3d.render.Psv;
+import org.mask3d.render.HostArrays;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class MpiPipeline {
 
     /** {@link #forward} of a host volume (created on {@code m}). */
     public Output forward(NDManager m, Psv psv, double[] depths, Camera ref, Camera target, ParameterStore ps, boolean training) {
-        return forward(m, m.create(psv.data(), new Shape(1, psv.channels(), psv.planes(), psv.height(), psv.width())),
+        return forward(m, HostArrays.of(m, psv.data(), new Shape(1, psv.channels(), psv.planes(), psv.height(), psv.width())),
                 depths, ref, target, ps, training);
     }
 

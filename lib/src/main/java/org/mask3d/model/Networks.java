@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import org.mask3d.InputException;
+import org.mask3d.render.HostArrays;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class Networks {
         for (Parameter p : net.getParameters().values()) {
             Weight w = weights.get(p.getName());
             NDArray arr = p.getArray();
-            NDArray v = arr.getManager().create(w.data(), new Shape(w.shape())).toType(arr.getDataType(), false);
+            NDArray v = HostArrays.of(arr.getManager(), w.data(), new Shape(w.shape())).toType(arr.getDataType(), false);
             arr.muli(0).addi(v);   // in place; NDArray.set/copyTo make libtorch print a deprecation warning
             v.close();
         }

@@ -114,7 +114,7 @@ public abstract class UNet3d extends AbstractBlock {
         NDArray y = Conv3d.conv3d(x, w, b, new Shape(l.stride(), l.stride(), l.stride()),
                 new Shape(l.pad(), l.pad(), l.pad()), new Shape(1, 1, 1), 1).singletonOrThrow();
         if (!l.actNorm()) return y;
-        y = y.maximum(0f);
+        y = y.maximum(Losses.scalar(y, 0));   // not maximum(0f): see HostArrays.scalar
         return groupNorm1(y, ps.getValue(p[2], x.getDevice(), training), ps.getValue(p[3], x.getDevice(), training));
     }
 

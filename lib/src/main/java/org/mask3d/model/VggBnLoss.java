@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.mask3d.InputException;
+import org.mask3d.render.HostArrays;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,8 +99,8 @@ public final class VggBnLoss {
         Losses.floating("images", x);
         NDManager m = x.getManager();
         DataType t = x.getDataType();
-        NDArray mean = m.create(IMAGENET_MEAN, new Shape(1, 3, 1, 1)).toType(t, false);
-        NDArray std = m.create(IMAGENET_STD, new Shape(1, 3, 1, 1)).toType(t, false);
+        NDArray mean = HostArrays.of(m, IMAGENET_MEAN, new Shape(1, 3, 1, 1)).toType(t, false);
+        NDArray std = HostArrays.of(m, IMAGENET_STD, new Shape(1, 3, 1, 1)).toType(t, false);
         return x.sub(mean).div(std);
     }
 
@@ -120,7 +121,7 @@ public final class VggBnLoss {
         total = total.add(Losses.l1(fs.get(1), ft.get(1)).div(Losses.scalar(total, 4.8)));
         total = total.add(Losses.l1(fs.get(2), ft.get(2)).div(Losses.scalar(total, 3.7)));
         total = total.add(Losses.l1(fs.get(3), ft.get(3)).div(Losses.scalar(total, 5.6)));
-        total = total.add(Losses.l1(fs.get(4), ft.get(4)).mul(10).div(Losses.scalar(total, 1.5)));
+        total = total.add(Losses.l1(fs.get(4), ft.get(4)).mul(Losses.scalar(total, 10)).div(Losses.scalar(total, 1.5)));
         return total;
     }
 }

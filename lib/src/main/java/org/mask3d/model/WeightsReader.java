@@ -2,6 +2,7 @@ package org.mask3d.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.mask3d.render.HostArrays;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public interface WeightsReader {
             var t = e.getValue();
             if (t.f32() == null && t.f64() == null) continue;
             long[] shape = java.util.Arrays.stream(t.shape()).asLongStream().toArray();
-            out.put(e.getKey(), manager.create(t.floats(), new ai.djl.ndarray.types.Shape(shape)));
+            out.put(e.getKey(), HostArrays.of(manager, t.floats(), new ai.djl.ndarray.types.Shape(shape)));
         }
         return out;
     };

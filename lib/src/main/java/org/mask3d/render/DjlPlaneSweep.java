@@ -31,7 +31,7 @@ public final class DjlPlaneSweep implements PlaneSweeper {
             List<NDArray> nd = new java.util.ArrayList<>();
             for (int v = 0; v < images.size(); v++) {
                 Camera c = cameras.get(v);
-                nd.add(m.create(images.get(v), new Shape(3, c.height(), c.width())));
+                nd.add(HostArrays.of(m, images.get(v), new Shape(3, c.height(), c.width())));
             }
             return new Psv(volume(m, nd, cameras, ref, depths, sampling).toFloatArray(), images.size(), depths.length,
                     ref.height(), ref.width());
@@ -62,9 +62,9 @@ public final class DjlPlaneSweep implements PlaneSweeper {
             double[] krk = pc.homography(v);
             double[] b = pc.b(v);
             // p = d · (K_src R K_ref⁻¹) pix + K_src t, per plane, computed in double
-            NDArray base = m.create(krk, new Shape(3, 3)).matMul(pix);                                   // [3, n]
-            NDArray d = m.create(depths, new Shape(D, 1, 1));
-            NDArray p = base.expandDims(0).mul(d).add(m.create(b, new Shape(1, 3, 1)));                   // [D, 3, n]
+            NDArray base = HostArrays.of(m, krk, new Shape(3, 3)).matMul(pix);                                   // [3, n]
+            NDArray d = HostArrays.of(m, depths, new Shape(D, 1, 1));
+            NDArray p = base.expandDims(0).mul(d).add(HostArrays.of(m, b, new Shape(1, 3, 1)));                   // [D, 3, n]
             NDArray pz = p.get(":, 2, :");
             NDArray inFront = pz.gt(0);
             NDArray safeZ = NDArrays.where(inFront, pz, pz.onesLike());

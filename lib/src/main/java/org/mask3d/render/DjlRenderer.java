@@ -30,7 +30,7 @@ public final class DjlRenderer implements MpiRenderer {
 
     @Override public Rendering render(Mpi mpi, Camera target) {
         try (NDManager m = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device)) {
-            NDArray rgba = m.create(mpi.rgba(), new Shape(mpi.planes(), mpi.height(), mpi.width(), 4));
+            NDArray rgba = HostArrays.of(m, mpi.rgba(), new Shape(mpi.planes(), mpi.height(), mpi.width(), 4));
             NDArray[] out = render(m, rgba, mpi.depths(), mpi.ref(), target);
             int h = target.height(), w = target.width();
             return new Rendering(out[0].toFloatArray(), out[1].toFloatArray(), out[2].toFloatArray(), h, w);
@@ -54,7 +54,7 @@ public final class DjlRenderer implements MpiRenderer {
         double[] hf = new double[D * 9];
         for (int i = 0; i < D; i++) System.arraycopy(hom[i], 0, hf, i * 9, 9);
         DataType dt = rgba.getDataType();
-        NDArray hm = m.create(hf, new Shape(D, 3, 3)).toType(dt, false);
+        NDArray hm = HostArrays.of(m, hf, new Shape(D, 3, 3)).toType(dt, false);
         NDArray q = hm.matMul(pixelCentres(m, h, w).toType(dt, false));      // [D,3,n]
         NDArray qz = q.get(":, 2, :");
         qz = NDArrays.where(qz.eq(0), qz.onesLike().mul(1e-8f), qz);
@@ -70,7 +70,7 @@ public final class DjlRenderer implements MpiRenderer {
         NDArray rgb = warped.get(":, :, :3").mul(wts.expandDims(2)).sum(new int[]{0});   // [n,3]
         float[] inv = new float[D];
         for (int i = 0; i < D; i++) inv[i] = (float) (1.0 / depths[i]);
-        NDArray disp = wts.mul(m.create(inv, new Shape(D, 1)).toType(dt, false)).sum(new int[]{0});
+        NDArray disp = wts.mul(HostArrays.of(m, inv, new Shape(D, 1)).toType(dt, false)).sum(new int[]{0});
         return new NDArray[]{rgb.transpose(1, 0).reshape(3, h, w), wts.sum(new int[]{0}).reshape(h, w), disp.reshape(h, w)};
     }
 
@@ -84,7 +84,7 @@ public final class DjlRenderer implements MpiRenderer {
             pix[n + p] = y + 0.5f;
             pix[2 * n + p] = 1f;
         }
-        return m.create(pix, new Shape(1, 3, n));
+        return HostArrays.of(m, pix, new Shape(1, 3, n));
     }
 
     /**

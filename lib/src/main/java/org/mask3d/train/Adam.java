@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import org.mask3d.InputException;
 import org.mask3d.io.AtomicFiles;
+import org.mask3d.render.HostArrays;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -157,7 +158,7 @@ public final class Adam implements AutoCloseable {
                 for (Map<String, NDArray> target : List.of(m, v)) {
                     float[] f = new float[size];
                     for (int i = 0; i < size; i++) f[i] = Float.intBitsToFloat(in.readInt());
-                    NDArray old = target.put(name, manager.create(f, new Shape(shape)));
+                    NDArray old = target.put(name, HostArrays.of(manager, f, new Shape(shape)));
                     if (old != null) old.close();
                 }
             }

@@ -21,6 +21,7 @@ import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
 import org.mask3d.model.UNet3d;
 import org.mask3d.model.VggBnLoss;
+import org.mask3d.render.HostArrays;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -106,8 +107,8 @@ public final class MaskTraining implements TrainingStage {
         MaskPipeline.Output o = net.forward(s, net.sweep(MaskPipeline.Views.of(x), depths), depths, ref, x.tgtCam(),
                 new ParameterStore(s, false), training);
         NDArray rgb = o.rgb().expandDims(0);
-        NDArray tgt = s.create(x.tgtRgb(), new Shape(1, 3, h, w));
-        NDArray tmask = x.tgtMask() == null ? null : s.create(x.tgtMask(), new Shape(1, h, w));
+        NDArray tgt = HostArrays.of(s, x.tgtRgb(), new Shape(1, 3, h, w));
+        NDArray tmask = x.tgtMask() == null ? null : HostArrays.of(s, x.tgtMask(), new Shape(1, h, w));
         LossType.Result r = loss.compute(new LossType.Inputs(rgb, tgt, o.mask(), o.fgAlpha().expandDims(0), tmask), vgg);
         return new Result(r, rgb, tgt);
     }

@@ -21,6 +21,7 @@ import org.mask3d.model.MpiNet3d;
 import org.mask3d.model.Networks;
 import org.mask3d.model.UNet3d;
 import org.mask3d.model.VggBnLoss;
+import org.mask3d.render.HostArrays;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -119,7 +120,7 @@ public final class MpiTraining implements TrainingStage {
         int h = x.height(), w = x.width();
         var psv = pipeline.sweep(List.of(x.srcRgb()[0], x.srcRgb()[1]), List.of(x.srcCams()[0], x.srcCams()[1]), depths);
         NDArray rgb = pipeline.forward(s, psv, depths, x.refCam(), x.tgtCam(), new ParameterStore(s, false), training).rgb();
-        NDArray tgt = s.create(x.tgtRgb(), new Shape(1, 3, h, w));
+        NDArray tgt = HostArrays.of(s, x.tgtRgb(), new Shape(1, 3, h, w));
         NDArray l = loss.compute(LossType.Inputs.images(rgb, tgt), vgg).total();
         return new Result(l, rgb, tgt);
     }
