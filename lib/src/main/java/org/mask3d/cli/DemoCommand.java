@@ -91,6 +91,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("outputs:");
         for (Path p : files) System.out.println("  " + p);
+        if (r.learning() != null && r.learning().viewer() != null) {
+            System.out.println("interactive viewer of the trained model (drag to orbit, time slider, mask heat overlay):");
+            System.out.println("  " + ExportViewerCommand.howToOpen(r.learning().viewer().folder().dir(), r.learning().viewer().folder()));
+        }
         return 0;
     }
 

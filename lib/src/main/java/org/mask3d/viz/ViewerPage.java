@@ -1,8 +1,11 @@
 package org.mask3d.viz;
 
+import org.mask3d.data.Scene;
 import org.mask3d.io.AtomicFiles;
+import org.mask3d.model.MaskPipeline;
 import org.mask3d.render.Mpi;
 import org.mask3d.render.ViewerFolder;
+import org.mask3d.workflow.ViewerExport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * The web viewer's page ({@code viewer/index.html}, a resource of this package): one static HTML + JavaScript file
@@ -32,6 +36,17 @@ public final class ViewerPage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@link ViewerExport#export} and the page: a folder to open with {@code ./mask3d view DIR} (or from file:// when small).
+     *
+     * @param progress frames done so far (may be null)
+     */
+    public static ViewerExport.Result export(Scene scene, MaskPipeline pipeline, ViewerExport.Options o, Path out, IntConsumer progress) {
+        ViewerExport.Result r = ViewerExport.export(scene, pipeline, o, out, progress);
+        write(out);
+        return r;
     }
 
     /** Writes {@code index.html} into a viewer folder; returns its path. */
