@@ -31,7 +31,7 @@ public final class ViewerExport {
      * @param sources the two source cameras; the first is the MPI reference
      * @param first   first frame (inclusive)
      * @param end     last frame (exclusive); −1 for the scene's end
-     * @param planes  MPI planes (depths linear in disparity over the scene's bounds)
+     * @param planes  MPI planes, a multiple of 8 (depths linear in disparity over the scene's bounds)
      * @param fps     playback frame rate written to the manifest
      */
     public record Options(int width, int height, int[] sources, int first, int end, int planes, double fps) {
@@ -41,7 +41,7 @@ public final class ViewerExport {
             }
             if (width < 16 || height < 16) throw new InputException("image size must be at least 16x16, got " + width + "x" + height);
             if (first < 0 || (end >= 0 && end <= first)) throw new InputException("frames must be A:B with 0 <= A < B, got " + first + ":" + end);
-            if (planes < 2) throw new InputException("planes must be at least 2, got " + planes);
+            if (planes < 8 || planes % 8 != 0) throw new InputException("planes must be a positive multiple of 8 (the networks pool depth 3 times), got " + planes);
             if (!(fps > 0)) throw new InputException("fps must be positive, got " + fps);
             sources = sources.clone();
         }
