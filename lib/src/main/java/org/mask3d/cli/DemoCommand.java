@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
                 + "row, its exact MPI rendered with the Java renderer along the released LLFF path (270 views), "
                 + "compared with analytic ground truth; then the built-in dynamic dataset (10 cameras, a rolling ball "
                 + "and a walker, true backgrounds, mattes, depth) as the mask stage trains on it. Writes the scene "
-                + "folders, PNGs, an animated GIF, a PSNR plot and CSV, then lists them."},
+                + "folders, PNGs, an animated GIF, a PSNR plot and CSV, and a web-viewer folder of the trained model (viewer/), then "
+                + "lists them and says how to open the viewer."},
         footer = {"", "Examples:",
                 "  ./mask3d demo",
                 "  ./mask3d demo --out runs/demo-hd --width 640 --height 360",
