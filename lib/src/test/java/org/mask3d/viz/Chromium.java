@@ -210,10 +210,24 @@ final class Chromium implements AutoCloseable {
         } catch (Exception ignored) {
             // the browser goes anyway
         }
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        try (var s = Files.walk(profile)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        for (ProcessHandle h : all) {   // the renderer and GPU processes write into the profile until they exit
+            h.destroy();
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (var s = Files.walk(profile)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                return;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                Thread.sleep(500);   // a file vanished while walking: walk again
+            }
         }
     }
 }

@@ -46,11 +46,11 @@ class ViewerBrowserIT {
     }
 
     @AfterAll static void close() throws Exception {
-        if (browser != null) browser.close();
         Path out = Path.of("target/viewer-browser.txt");
         Files.createDirectories(out.getParent());
         Files.write(out, report, StandardCharsets.UTF_8);
         report.forEach(System.out::println);
+        if (browser != null) browser.close();
     }
 
     /**
