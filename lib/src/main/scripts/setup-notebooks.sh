@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the notebooks (and the COLMAP pose test) need and registers the Java kernel "mask3d" for this checkout.
+# Installs what the notebooks (and the COLMAP pose test, the viewer's browser test) need and registers the Java kernel "mask3d" for this checkout.
 #   setup-notebooks.sh                 install + register, then check the build and say how to open notebooks
 #   setup-notebooks.sh --install-only  install + register only (./mask3d test, before `mvn verify` builds)
 #   setup-notebooks.sh --name NAME     register this checkout as kernel NAME instead of "mask3d" (a second
@@ -16,7 +16,8 @@ PY=/usr/bin/python3   # Debian's Python, which has nbclient; not a pyenv/venv py
 # ffmpeg: frame extraction (RealEstate10K timestamps, per-camera videos) and its tests: 53 MB download, 155 MB installed
 # colmap: `./mask3d poses` and its test (ColmapPosesTest skips without it): Debian 12's 3.8, 42 packages,
 # ~20 MB download, ~73 MB installed, ~15 s
-PACKAGES=(jupyter-nbconvert jupyter-client jupyter-core python3-nbclient fontconfig fonts-dejavu-core ffmpeg colmap)
+# chromium: the web viewer's browser test (ViewerBrowserIT, headless, software GL): Debian 12's, ~120 MB download, ~410 MB installed
+PACKAGES=(jupyter-nbconvert jupyter-client jupyter-core python3-nbclient fontconfig fonts-dejavu-core ffmpeg colmap chromium)
 
 install_only=false
 while [ $# -gt 0 ]; do

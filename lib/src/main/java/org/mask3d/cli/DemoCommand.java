@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
                 + "row, its exact MPI rendered with the Java renderer along the released LLFF path (270 views), "
                 + "compared with analytic ground truth; then the built-in dynamic dataset (10 cameras, a rolling ball "
                 + "and a walker, true backgrounds, mattes, depth) as the mask stage trains on it. Writes the scene "
-                + "folders, PNGs, an animated GIF, a PSNR plot and CSV, then lists them."},
+                + "folders, PNGs, an animated GIF, a PSNR plot and CSV, and a web-viewer folder of the trained model (viewer/), then "
+                + "lists them and says how to open the viewer."},
         footer = {"", "Examples:",
                 "  ./mask3d demo",
                 "  ./mask3d demo --out runs/demo-hd --width 640 --height 360",
@@ -98,6 +99,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("outputs:");
         for (Path p : files) System.out.println("  " + p);
+        if (r.learning() != null && r.learning().viewer() != null) {
+            System.out.println("interactive viewer of the trained model (drag to orbit, time slider, mask heat overlay):");
+            System.out.println("  " + ExportViewerCommand.howToOpen(r.learning().viewer().folder().dir(), r.learning().viewer().folder()));
+        }
         return 0;
     }
 

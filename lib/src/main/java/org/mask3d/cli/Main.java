@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 /** The {@code mask3d} command line: every command is a thin shell over a library call. */
 @Command(name = "mask3d", mixinStandardHelpOptions = true, version = "mask3d 0.1.0",
         description = "Deep 3D Mask Volume view synthesis: a Java research workbench.",
-        subcommands = {DemoCommand.class, TrainCommands.Mpi.class, TrainCommands.Mask.class, SynthCommand.class, PrepareCommand.class, PosesCommand.class, RenderCommand.class, EvaluateCommand.class, PsvCommand.class,
+        subcommands = {DemoCommand.class, TrainCommands.Mpi.class, TrainCommands.Mask.class, SynthCommand.class, PrepareCommand.class, PosesCommand.class, RenderCommand.class, EvaluateCommand.class, PsvCommand.class, ExportViewerCommand.class, ViewCommand.class,
                 ParityCommand.class, BenchCommand.class, FuzzCommand.class},
         footer = {"", "Launcher commands (handled by ./mask3d itself):",
                 "  test    install the notebook tooling if missing, then run every test, notebooks included",

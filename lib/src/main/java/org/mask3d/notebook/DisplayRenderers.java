@@ -21,6 +21,7 @@ import org.mask3d.io.Images;
 import org.mask3d.render.MaskVolume;
 import org.mask3d.render.Mpi;
 import org.mask3d.viz.Grid;
+import org.mask3d.viz.ViewerView;
 import org.mask3d.viz.Volumes;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
@@ -37,6 +38,7 @@ import tech.tablesaw.columns.Column;
  *       <td>image/png (floats clipped to [0,1], uint8 as 0..255); other shapes text only</td></tr>
  *   <tr><td>{@link Mpi}</td><td>grid of its non-empty planes (at most {@value #MAX_TILES}, evenly spaced)</td></tr>
  *   <tr><td>{@link MaskVolume}</td><td>grid of depth slices (at most {@value #MAX_TILES}, evenly spaced), viridis</td></tr>
+ *   <tr><td>{@link ViewerView} (an exported viewer folder)</td><td>text/html: the interactive viewer in an iframe</td></tr>
  *   <tr><td>Tablesaw {@link Table}</td><td>text/html table (first {@value #MAX_ROWS} rows)</td></tr>
  * </table>
  */
@@ -70,6 +72,10 @@ public final class DisplayRenderers {
         renderer.createRegistration(MaskVolume.class).preferring(PNG, TEXT).register((mask, ctx) -> {
             ctx.renderIfRequested(PNG, () -> png(maskGrid(mask)));
             ctx.renderIfRequested(TEXT, mask::toString);
+        });
+        renderer.createRegistration(ViewerView.class).preferring(HTML, TEXT).register((view, ctx) -> {
+            ctx.renderIfRequested(HTML, view::html);
+            ctx.renderIfRequested(TEXT, view::toString);
         });
         renderer.createRegistration(NDArray.class).preferring(PNG, TEXT).register(DisplayRenderers::renderNd);
         renderer.createRegistration(Table.class).preferring(HTML, TEXT).register((table, ctx) -> {

@@ -53,6 +53,7 @@ public final class DemoFigures {
             files.add(l.result().stage1Run());
             files.add(l.result().stage2Run());
             files.addAll(learningFigures(l, out));
+            if (l.viewer() != null) files.add(ViewerPage.write(l.viewer().folder().dir()));
         }
         return files;
     }

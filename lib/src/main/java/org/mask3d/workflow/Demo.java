@@ -69,9 +69,12 @@ public final class Demo {
     /**
      * The learning part's outcome.
      *
-     * @param video the novel-view video of the evaluation rig rendered with the trained networks ({@code learned_video/})
+     * @param video  the novel-view video of the evaluation rig rendered with the trained networks ({@code learned_video/})
+     * @param viewer the evaluation rig's frames exported for the web viewer ({@code viewer/}; the page is added by
+     *               {@code viz.DemoFigures.draw})
      */
-    public record Learning(LearningDemo.Options options, LearningDemo.Result result, Path heldOutCsv, NovelViewVideo.Result video) {}
+    public record Learning(LearningDemo.Options options, LearningDemo.Result result, Path heldOutCsv, NovelViewVideo.Result video,
+                           ViewerExport.Result viewer) {}
 
     /**
      * What the demo produced.
@@ -91,9 +94,26 @@ public final class Demo {
             l.learningStarts(s.learning());
             LearningDemo.Result lr = LearningDemo.run(s.learning(), s.out(), l);
             learning = new Learning(s.learning(), lr, s.out().resolve("held_out_psnr.csv"),
-                    learnedVideo(lr, s.out(), s.learning().width(), s.learning().height(), VIDEO_VIEWS));
+                    learnedVideo(lr, s.out(), s.learning().width(), s.learning().height(), VIDEO_VIEWS),
+                    viewerExport(lr, s.out().resolve("viewer"), s.learning()));
         }
         return new Result(s, renderer.name(), scene, learning);
+    }
+
+    /** The evaluation rig of {@link #learnedVideo} (seed 1, 10 cameras), at {@code width × height}. */
+    static SyntheticRig evaluationRig(int width, int height) {
+        return new SyntheticRig(new SyntheticRig.Options(width, height, 2, 5, 0.08, 4, 1));
+    }
+
+    /**
+     * Every frame of the evaluation rig (sources 2 and 3, the learning part's size and planes) exported for the web viewer
+     * into {@code dir} with the trained networks ({@code ./mask3d view dir} serves it).
+     */
+    public static ViewerExport.Result viewerExport(LearningDemo.Result r, Path dir, LearningDemo.Options o) {
+        try (Device cpu = Device.cpu(); MaskPipeline p = MaskPipeline.open(r.stage2Run().resolve("checkpoints/last"), "", cpu)) {
+            return ViewerExport.export(evaluationRig(o.width(), o.height()), p,
+                    new ViewerExport.Options(o.width(), o.height(), new int[]{2, 3}, 0, -1, o.planes(), 8), dir, null);
+        }
     }
 
     /**
@@ -101,7 +121,7 @@ public final class Demo {
      * the trained networks into {@code out/learned_video}.
      */
     public static NovelViewVideo.Result learnedVideo(LearningDemo.Result r, Path out, int width, int height, int views) {
-        SyntheticRig rig = new SyntheticRig(new SyntheticRig.Options(width, height, 2, 5, 0.08, 4, 1));
+        SyntheticRig rig = evaluationRig(width, height);
         try (Device cpu = Device.cpu(); MaskPipeline p = MaskPipeline.open(r.stage2Run().resolve("checkpoints/last"), "", cpu)) {
             return NovelViewVideo.render(rig, p,
                     new NovelViewVideo.Options(width, height, new int[]{2, 3}, 10, views, NovelViewVideo.Mode.BLEND), out.resolve("learned_video"), null);
