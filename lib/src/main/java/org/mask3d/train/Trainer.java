@@ -121,6 +121,8 @@ public final class Trainer {
         c.requireMemory();   // before the run folder is made: a size that cannot fit leaves nothing behind
         if (Files.exists(run) && !Files.isDirectory(run)) throw new InputException(run + " exists and is not a directory");
         boolean fresh = !Files.exists(run);   // the lock creates the folder: a refused new run removes it again
+        Path created = run.toAbsolutePath();   // the topmost folder this run creates (its parents too, e.g. runs/)
+        while (created.getParent() != null && !Files.exists(created.getParent())) created = created.getParent();
         boolean done = false;
         RunLock lock = RunLock.acquire(run);
         try {
@@ -132,9 +134,11 @@ public final class Trainer {
             if (!done && fresh && isEmpty(run)) {
                 lock.closeAndDelete();
                 try {
-                    Files.deleteIfExists(run);
+                    for (Path p = run.toAbsolutePath(); p != null && p.startsWith(created); p = p.getParent()) {
+                        if (!Files.deleteIfExists(p) && Files.exists(p)) break;
+                    }
                 } catch (IOException ignored) {
-                    // another process created something in it meanwhile: leave it
+                    // another process created something in it meanwhile (DirectoryNotEmptyException): leave it
                 }
             } else {
                 lock.close();
