@@ -48,6 +48,7 @@ import java.util.Map;
  * @param maskLoss        the mask-stage loss of the main mask3d model
  * @param lossAblation    mask-stage losses of the ablation (empty: none)
  * @param stripFrames     consecutive frames in the qualitative strips
+ * @param exportViewer    also write a viewer folder of the main model's MPIs
  * @param outDir          default output folder
  */
 public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, int width, int height, int[] sources,
@@ -56,7 +57,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
                          String staticMask, double staticThreshold, int staticDilate, Map<String, String[]> lpipsWeights,
                          Path vggWeights, String device, Path model, long trainSeed, int stage1Steps, int stage2Steps,
                          int stage1Crop, LossType maskLoss, List<LossType> lossAblation, int stripFrames,
-                         Path outDir) {
+                         boolean exportViewer, Path outDir) {
 
     /** Metric names a config may list. */
     public static final List<String> METRICS = List.of("psnr", "psnr_clamped", "ssim", "ssim_released", "lpips_alex",
@@ -144,6 +145,8 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
             LossType::forMaskStage, LossType::key);
     public static final ConfigKey<Integer> STRIP_FRAMES = atLeast(ConfigKey.integer("strip_frames", "6",
             "consecutive frames in the qualitative strips"), 1);
+    public static final ConfigKey<Boolean> EXPORT_VIEWER = ConfigKey.bool("export_viewer", "false",
+            "also write OUT/viewer: the main model's MPIs at the evaluated frames for the browser viewer (./mask3d view OUT/viewer)");
     public static final ConfigKey<Path> OUT_DIR = ConfigKey.path("out_dir", "runs/evaluate", "output folder (--out wins)")
             .check(p -> p != null, "an output folder");
 
@@ -152,7 +155,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
             FRAMES, PLANES, PLANE_COUNTS, TRAIN_PLANE_COUNTS, METHODS, METRIC_NAMES, MASK2D_THRESHOLD, MASK2D_DILATE, MASK2D_SOFT,
             STATIC_MASK, STATIC_THRESHOLD, STATIC_DILATE, LPIPS_ALEX_BACKBONE, LPIPS_ALEX_HEAD, LPIPS_VGG_BACKBONE, LPIPS_VGG_HEAD,
             VGG_WEIGHTS, DEVICE, MODEL, TRAIN_SEED, STAGE1_STEPS, STAGE2_STEPS, STAGE1_CROP, MASK_LOSS, LOSS_ABLATION, STRIP_FRAMES,
-            OUT_DIR));
+            EXPORT_VIEWER, OUT_DIR));
 
     /** Every key with its default and comment, in file order. */
     public static Map<String, String[]> keys() {
@@ -238,7 +241,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
                 new EvalSession.Mask2dSettings(v.get(MASK2D_THRESHOLD), v.get(MASK2D_DILATE), v.get(MASK2D_SOFT)), sm,
                 v.get(STATIC_THRESHOLD), v.get(STATIC_DILATE), lp, v.get(VGG_WEIGHTS), v.get(DEVICE), model, v.get(TRAIN_SEED),
                 v.get(STAGE1_STEPS), v.get(STAGE2_STEPS), v.get(STAGE1_CROP), v.get(MASK_LOSS), v.get(LOSS_ABLATION),
-                v.get(STRIP_FRAMES), v.get(OUT_DIR));
+                v.get(STRIP_FRAMES), v.get(EXPORT_VIEWER), v.get(OUT_DIR));
     }
 
     /** Whether the data is the built-in rig. */
@@ -282,6 +285,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
         m.put("mask_loss", maskLoss.key());
         m.put("loss_ablation", lossAblation.stream().map(LossType::key).toList());
         m.put("strip_frames", stripFrames);
+        m.put("export_viewer", exportViewer);
         m.put("out_dir", outDir.toString());
         return m;
     }

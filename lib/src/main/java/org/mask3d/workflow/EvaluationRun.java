@@ -44,7 +44,23 @@ public final class EvaluationRun {
         Evaluation.Plan plan = Evaluation.plan(c, out);
         Evaluation.Models models = trainOrReuse(c, out, l);
         Evaluation.Measurement m = Evaluation.measure(plan, models, l);
-        return Evaluation.report(plan, models, m);
+        Evaluation.Result r = Evaluation.report(plan, models, m);
+        if (c.exportViewer()) exportViewer(plan, models.main(), out);
+        return r;
+    }
+
+    /**
+     * The main model's MPIs at the evaluated frames (first to last) as a viewer folder {@code out/viewer}, on the CPU
+     * (the evaluation's device choice is for rendering; the export's inference is the same pipeline).
+     */
+    static ViewerExport.Result exportViewer(Evaluation.Plan plan, Evaluation.Model main, Path out) {
+        EvalConfig c = plan.config();
+        int first = java.util.Arrays.stream(plan.frames()).min().orElse(0), last = java.util.Arrays.stream(plan.frames()).max().orElse(0);
+        ViewerExport.Options o = new ViewerExport.Options(c.width(), c.height(), c.sources(), first, last + 1, c.planes(), 30);
+        try (org.mask3d.model.Device cpu = org.mask3d.model.Device.cpu();
+             org.mask3d.model.MaskPipeline p = org.mask3d.model.MaskPipeline.open(main.weights(), "model", cpu)) {
+            return ViewerExport.export(plan.scene(), p, o, out.resolve("viewer"), null);
+        }
     }
 
     /**

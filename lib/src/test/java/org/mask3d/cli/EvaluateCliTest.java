@@ -67,6 +67,17 @@ class EvaluateCliTest {
         assertTrue(again.out().contains("reusing stage 2 (MaskNet3d, l1, 16 planes)"), again.out());
         assertEquals(first, Files.readString(out.resolve("results.csv")), "the reused models give the same table");
 
+        // export_viewer: the main model's MPIs at the evaluated frames as a viewer folder, the table unchanged
+        String[] withViewer = java.util.stream.Stream.concat(java.util.Arrays.stream(args(out)),
+                java.util.stream.Stream.of("--set", "export_viewer=true")).toArray(String[]::new);
+        CliTest.Run viewer = CliTest.run(withViewer);
+        assertEquals(0, viewer.code(), viewer.err());
+        assertEquals(first, Files.readString(out.resolve("results.csv")));
+        var manifest = org.mask3d.render.ViewerFolder.read(out.resolve("viewer")).manifest();
+        assertEquals(24, manifest.width());
+        assertEquals(8, manifest.planes());
+        assertEquals(List.of(0, 1, 2), manifest.frames().stream().map(org.mask3d.render.ViewerFolder.Frame::t).toList());
+
         // the notebook's view of one frame: the same config, the trained model in the output folder
         java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
         for (int i = 1; i < TINY.length; i += 2) o.put(TINY[i].split("=")[0], TINY[i].split("=", 2)[1]);
