@@ -82,6 +82,9 @@ class OwnDataRecipeTest {
         assertTrue(Files.isDirectory(mpi.resolve("checkpoints/last")), r.out() + r.err());
         String resolved = Files.readString(mpi.resolve("config.txt"));
         assertTrue(resolved.contains("img_wh = [64, 48]") && resolved.contains("stage1_depths = auto"), resolved);
+        String info = Files.readString(mpi.resolve("run.json"));
+        assertTrue(info.contains("\"depths\": \"inverse-linear ") && !info.contains("inverse-linear 1.000..100.0"),
+                "stage 1 sweeps the scene's bounds, not the released 1..100: " + info);
 
         r = step("train-mask", 0, concat(new String[]{"train-mask", "--config", "../configs/own_scene_mask.txt",
                 "--set", "root_dir=" + pack, "--set", "mpi_model=" + mpi.resolve("checkpoints/last"), "--set", "img_wh=[64, 48]"}, common));
