@@ -59,6 +59,8 @@ class OwnDataRecipeTest {
 
         r = step("poses", 0, "poses", scene.toString(), "--focal", Double.toString(focal), "--threads", "2");
         assertTrue(r.out().contains("registered 6 of 6 cameras"), r.out());
+        String attempts = r.out().lines().filter(l -> l.contains("attempt")).reduce((a, b) -> a + "; " + b).orElse("");
+        assertTrue(attempts.contains("attempt 1 of 3"), r.out());
         assertTrue(r.out().contains("(6 cameras, 320x240)"), r.out());
         r = step("poses again", 2, "poses", scene.toString(), "--focal", Double.toString(focal));
         assertTrue(r.err().contains("poses_bounds.npy already exists"), r.err());
@@ -107,7 +109,7 @@ class OwnDataRecipeTest {
         assertTrue(r.err().contains("scene not found: data = '/nonexistent'"), r.err());
 
         System.out.println("own-data recipe, 6 cameras x 12 frames at 320x240, training at 64x48 with 8 planes, "
-                + Runtime.getRuntime().availableProcessors() + " cores:\n  " + String.join("\n  ", times));
+                + Runtime.getRuntime().availableProcessors() + " cores:\n  " + String.join("\n  ", times) + "\n  COLMAP: " + attempts);
     }
 
     private static String[] concat(String[] a, String[] b) {
