@@ -183,13 +183,13 @@ final class PrepareCommands {
 
         @Override public Integer call() throws IOException {
             if (!java.nio.file.Files.isDirectory(videos)) throw new InputException("video folder not found: " + videos);
-            refuseExisting(out.resolve("frames"), overwrite, "a scene's frames");
             List<Path> files;
             try (var s = java.nio.file.Files.list(videos)) {
                 files = s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.(mp4|mov|avi|mkv)"))
                         .sorted().toList();
             }
             if (files.isEmpty()) throw new InputException(videos + ": no videos (.mp4, .mov, .avi, .mkv)");
+            refuseExisting(out.resolve("frames"), overwrite, "a scene's frames");
             int[] wh = size == null ? new int[]{0, 0} : RenderCommand.parseSize(size);
             int w = wh[0], h = wh[1];
             org.mask3d.io.FfmpegFrames.Filter f = switch (filter) {
