@@ -1,5 +1,6 @@
 package org.mask3d.cli;
 
+import org.mask3d.InputException;
 import org.mask3d.data.ColmapPoses;
 import org.mask3d.geometry.Llff;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  ./mask3d poses data/myrig",
                 "  ./mask3d poses data/myrig --frame 10 --workdir /tmp/myrig-colmap --out data/myrig/poses_bounds.npy",
+                "  ./mask3d poses data/myrig --focal 320 --min-tri-angle 1 --overwrite",
                 "  ./mask3d psv --scene data/myrig        # then check the poses by eye"})
 final class PosesCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FOLDER", description = "Scene folder with one folder per camera.") Path folder;
@@ -30,8 +32,17 @@ final class PosesCommand implements Callable<Integer> {
     @Option(names = "--focal", paramLabel = "PX", description = "Known focal length in pixels of the frames: fixes the intrinsics (principal point at the centre) and solves poses only (default: estimate per camera, as released).") Double focal;
     @Option(names = "--min-tri-angle", defaultValue = "4", paramLabel = "DEG", description = "Mapper init_min_tri_angle in degrees (default: ${DEFAULT-VALUE}, as released; lower it for a small-baseline rig of parallel cameras).") double minTriAngle;
 
+    @Option(names = "--attempts", defaultValue = "3", paramLabel = "N", description = "Mapper runs before giving up, each with "
+            + "another seed and, after the first, half the previous --min-tri-angle (default: ${DEFAULT-VALUE}).") int attempts;
+    @Option(names = "--overwrite", description = "Replace an existing poses_bounds.npy (default: refuse).") boolean overwrite;
+
     @Override public Integer call() {
-        ColmapPoses.Options o = new ColmapPoses.Options(colmap, frame, workdir, out, threads, minTriAngle, focal == null ? Double.NaN : focal);
+        Path target = out != null ? out : folder.resolve("poses_bounds.npy");
+        if (!overwrite && java.nio.file.Files.exists(target)) {
+            throw new InputException(target + " already exists: pass --overwrite to replace it (nothing was run)");
+        }
+        ColmapPoses.Options o = new ColmapPoses.Options(colmap, frame, workdir, out, threads, minTriAngle,
+                focal == null ? Double.NaN : focal, attempts);
         ColmapPoses.Result r = ColmapPoses.run(folder, o, line -> System.out.println("poses: " + line));
         System.out.println("camera      focal (px)    near       far   centre (COLMAP world)");
         for (int i = 0; i < r.poses().size(); i++) {

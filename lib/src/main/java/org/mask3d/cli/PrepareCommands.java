@@ -36,10 +36,23 @@ final class PrepareCommands {
     static final class Background implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SCENE", description = "Scene folder.") Path scene;
         @Option(names = "--stride", defaultValue = "25", description = "Use every N-th frame (default: ${DEFAULT-VALUE}).") int stride;
+        @Option(names = "--min-frames", defaultValue = "5", paramLabel = "N", description = "Refuse when fewer than N frames "
+                + "feed the median: with fewer, moving objects stay in the background (default: ${DEFAULT-VALUE}).") int minFrames;
+        @Option(names = "--overwrite", description = "Replace existing backgrounds (default: refuse).") boolean overwrite;
 
         @Override public Integer call() {
+            if (stride < 1) throw new InputException("--stride must be at least 1, got " + stride);
             VideoFolderScene s = VideoFolderScene.open(scene);
             int used = (s.numFrames() + stride - 1) / stride;
+            if (used < minFrames) {
+                int suggest = Math.max(1, s.numFrames() / minFrames);
+                throw new InputException(scene + ": every " + stride + "-th of " + s.numFrames() + " frames gives the median only "
+                        + used + " frame(s), fewer than --min-frames " + minFrames + " (moving objects would stay in the background): "
+                        + (s.numFrames() >= minFrames ? "use --stride " + suggest + " (" + ((s.numFrames() + suggest - 1) / suggest) + " frames)"
+                        : "the clip has only " + s.numFrames() + " frames: extract more (prepare video --skip) or pass --min-frames "
+                        + s.numFrames() + " --stride 1") + "; nothing was written");
+            }
+            refuseExisting(scene.resolve("background"), overwrite, "backgrounds");
             System.out.printf("median background of %d cameras from %d of %d frames (every %d-th)%n", s.numCameras(), used, s.numFrames(), stride);
             try (ProgressBar pb = bar("background", s.numCameras())) {
                 Backgrounds.write(s, stride, pb::stepTo);
@@ -97,9 +110,12 @@ final class PrepareCommands {
     static final class Pack implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SCENE", description = "Scene folder.") Path scene;
         @Option(names = "--out", required = true, description = "Output folder.") Path out;
+        @Option(names = "--overwrite", description = "Replace an existing packed scene in --out (default: refuse).") boolean overwrite;
 
         @Override public Integer call() {
             refuseInside(out, scene, "--out");
+            refuseExisting(out.resolve("pack.txt"), overwrite, "a packed scene");
+            refuseExisting(out.resolve("frames.u8"), overwrite, "a packed scene");
             VideoFolderScene s = VideoFolderScene.open(scene);
             long t0 = System.nanoTime();
             try (ProgressBar pb = bar("pack", s.numCameras() * s.numFrames())) {
@@ -162,6 +178,8 @@ final class PrepareCommands {
         @Option(names = "--skip", defaultValue = "4", description = "Keep every N-th frame (default: ${DEFAULT-VALUE}).") int skip;
         @Option(names = "--size", description = "WxH to resize to (default: keep the size).") String size;
         @Option(names = "--filter", defaultValue = "lanczos", description = "area or lanczos (default: ${DEFAULT-VALUE}).") String filter;
+        @Option(names = "--overwrite", description = "Replace the frames of an existing scene in --out (its background/ and "
+                + "poses_bounds.npy are then stale: redo them; default: refuse).") boolean overwrite;
 
         @Override public Integer call() throws IOException {
             if (!java.nio.file.Files.isDirectory(videos)) throw new InputException("video folder not found: " + videos);
@@ -171,6 +189,7 @@ final class PrepareCommands {
                         .sorted().toList();
             }
             if (files.isEmpty()) throw new InputException(videos + ": no videos (.mp4, .mov, .avi, .mkv)");
+            refuseExisting(out.resolve("frames"), overwrite, "a scene's frames");
             int[] wh = size == null ? new int[]{0, 0} : RenderCommand.parseSize(size);
             int w = wh[0], h = wh[1];
             org.mask3d.io.FfmpegFrames.Filter f = switch (filter) {
@@ -196,6 +215,22 @@ final class PrepareCommands {
             }
             System.out.println("wrote " + out.resolve("frames") + "; next: ./mask3d poses " + out + " and ./mask3d prepare background " + out);
             return min == max ? 0 : 1;
+        }
+    }
+
+    /**
+     * Refuses to replace an existing output {@code p} (a file, or a non-empty folder) unless {@code overwrite}, before
+     * anything is written.
+     */
+    static void refuseExisting(Path p, boolean overwrite, String what) {
+        boolean exists;
+        try (var l = Files.isDirectory(p) ? Files.list(p) : null) {
+            exists = l != null ? l.findAny().isPresent() : Files.exists(p);
+        } catch (IOException e) {
+            exists = true;
+        }
+        if (exists && !overwrite) {
+            throw new InputException(p + " already exists (" + what + "): pass --overwrite to replace it (nothing was written)");
         }
     }
 

@@ -73,23 +73,35 @@ public final class ColmapPoses {
      *                released); with it the intrinsics are fixed (principal point at the centre) and only poses are
      *                solved — far more reliable for a small-baseline rig whose undistorted focal length is known
      *                (the authors' frames: a 90° field of view, f = W/2)
+     * @param attempts mapper runs before giving up (each with its own {@code --random_seed}; after the first, half the
+     *                 previous {@code init_min_tri_angle}); the first that registers every camera is kept
      */
-    public record Options(String colmap, int frame, Path workDir, Path out, int threads, double minTriAngle, double focal) {
+    public record Options(String colmap, int frame, Path workDir, Path out, int threads, double minTriAngle, double focal,
+                          int attempts) {
+        /** The options with the default number of mapper attempts ({@link #DEFAULT_ATTEMPTS}). */
+        public Options(String colmap, int frame, Path workDir, Path out, int threads, double minTriAngle, double focal) {
+            this(colmap, frame, workDir, out, threads, minTriAngle, focal, DEFAULT_ATTEMPTS);
+        }
+
         public Options {
+            if (attempts < 1) throw new InputException("--attempts must be ≥ 1, got " + attempts);
             if (frame < 0) throw new InputException("--frame must be ≥ 0, got " + frame);
             if (!(minTriAngle > 0)) throw new InputException("--min-tri-angle must be positive, got " + minTriAngle);
             if (!Double.isNaN(focal) && !(focal > 0)) throw new InputException("--focal must be positive, got " + focal);
         }
         /** The released settings ({@code init_min_tri_angle 4}). */
         public static final double RELEASED_MIN_TRI_ANGLE = 4;
+        /** Mapper runs before giving up: the released angle, then half, then a quarter, each with its own seed. */
+        public static final int DEFAULT_ATTEMPTS = 3;
+        public Options withAttempts(int n) { return new Options(colmap, frame, workDir, out, threads, minTriAngle, focal, n); }
         public static Options defaults() { return new Options("colmap", 0, null, null, -1, RELEASED_MIN_TRI_ANGLE, Double.NaN); }
-        public Options withWorkDir(Path w) { return new Options(colmap, frame, w, out, threads, minTriAngle, focal); }
-        public Options withOut(Path o) { return new Options(colmap, frame, workDir, o, threads, minTriAngle, focal); }
-        public Options withFrame(int f) { return new Options(colmap, f, workDir, out, threads, minTriAngle, focal); }
-        public Options withThreads(int t) { return new Options(colmap, frame, workDir, out, t, minTriAngle, focal); }
-        public Options withColmap(String c) { return new Options(c, frame, workDir, out, threads, minTriAngle, focal); }
-        public Options withFocal(double f) { return new Options(colmap, frame, workDir, out, threads, minTriAngle, f); }
-        public Options withMinTriAngle(double a) { return new Options(colmap, frame, workDir, out, threads, a, focal); }
+        public Options withWorkDir(Path w) { return new Options(colmap, frame, w, out, threads, minTriAngle, focal, attempts); }
+        public Options withOut(Path o) { return new Options(colmap, frame, workDir, o, threads, minTriAngle, focal, attempts); }
+        public Options withFrame(int f) { return new Options(colmap, f, workDir, out, threads, minTriAngle, focal, attempts); }
+        public Options withThreads(int t) { return new Options(colmap, frame, workDir, out, t, minTriAngle, focal, attempts); }
+        public Options withColmap(String c) { return new Options(c, frame, workDir, out, threads, minTriAngle, focal, attempts); }
+        public Options withFocal(double f) { return new Options(colmap, frame, workDir, out, threads, minTriAngle, f, attempts); }
+        public Options withMinTriAngle(double a) { return new Options(colmap, frame, workDir, out, threads, a, focal, attempts); }
     }
 
     /**
@@ -217,21 +229,75 @@ public final class ColmapPoses {
                 "--SiftMatching.use_gpu", "0", "--SiftMatching.num_threads", th));
         // few images: keep sub-models down to 2 images (default 10 would drop a small rig's partial model, hiding
         // which cameras failed) and accept an initial pair with 50 inliers (default 100) for small images
-        colmapStep(colmap, log, say, "mapper", List.of(
-                "--database_path", db.toString(), "--image_path", images.toString(), "--output_path", sparse.toString(),
-                "--Mapper.init_min_tri_angle", String.valueOf(o.minTriAngle()), "--Mapper.min_model_size", "2",
-                "--Mapper.init_min_num_inliers", "50", "--Mapper.num_threads", th,
-                "--Mapper.ba_refine_focal_length", fixed ? "0" : "1", "--Mapper.ba_refine_principal_point", "0",
-                "--Mapper.ba_refine_extra_params", fixed ? "0" : "1"));
-
-        // 3. the largest model, as text
-        List<Path> models = list(sparse, Files::isDirectory);
-        if (models.isEmpty()) {
-            throw new InputException("COLMAP's mapper registered no cameras of " + folder + " (no model in " + sparse
-                    + "; too few matches between the images? see " + log + ")");
-        }
+        // the mapper is randomised (RANSAC): up to o.attempts() runs, each with another seed and, after the first,
+        // half the previous init_min_tri_angle (a small-baseline rig of parallel cameras needs a small one)
         ColmapModel best = null;
-        for (Path m : models) {
+        List<String> missing = List.of();
+        List<String> tried = new ArrayList<>();
+        double angle = o.minTriAngle();
+        for (int a = 0; a < o.attempts(); a++, angle /= 2) {
+            try {
+                deleteRecursively(sparse);
+                deleteRecursively(work.resolve("sparse_txt"));
+                Files.createDirectories(sparse);
+            } catch (IOException e) {
+                throw new InputException("cannot prepare the COLMAP work folder " + work + ": " + e.getMessage(), e);
+            }
+            colmapStep(colmap, log, say, "mapper", List.of("--random_seed", Integer.toString(a),
+                    "--database_path", db.toString(), "--image_path", images.toString(), "--output_path", sparse.toString(),
+                    "--Mapper.init_min_tri_angle", String.valueOf(angle), "--Mapper.min_model_size", "2",
+                    "--Mapper.init_min_num_inliers", "50", "--Mapper.num_threads", th,
+                    "--Mapper.ba_refine_focal_length", fixed ? "0" : "1", "--Mapper.ba_refine_principal_point", "0",
+                    "--Mapper.ba_refine_extra_params", fixed ? "0" : "1"));
+            ColmapModel model = largestModel(colmap, log, work, sparse);
+            int registered = model == null ? 0 : model.images().size();
+            String line = String.format(Locale.ROOT, "attempt %d of %d (seed %d, init_min_tri_angle %s): registered %d of %d cameras",
+                    a + 1, o.attempts(), a, degrees(angle), registered, camNames.size());
+            say.accept(line);
+            tried.add(registered + " (angle " + degrees(angle) + ")");
+            if (model != null && (best == null || registered > best.images().size())) {
+                best = model;
+                List<String> miss = new ArrayList<>();
+                for (int c = 0; c < imageNames.size(); c++) {
+                    if (best.imageNamed(imageNames.get(c)) == null) miss.add(camNames.get(c));
+                }
+                missing = miss;
+            }
+            if (best != null && missing.isEmpty()) break;
+        }
+        if (best == null || !missing.isEmpty()) {
+            String what = best == null ? "COLMAP's mapper registered no cameras of " + folder
+                    : "COLMAP registered " + best.images().size() + " of " + camNames.size() + " cameras of " + folder
+                    + " (not registered: " + String.join(", ", missing) + ")";
+            throw new InputException(what + " in " + tried.size() + " attempt(s), cameras registered per attempt: "
+                    + String.join(", ", tried) + ". Try " + fixHint(o) + " (full log: " + log + ")");
+        }
+        say.accept(String.format("mapper registered all %d cameras, %d points", camNames.size(), best.points().size()));
+
+        List<Llff.PoseBounds> poses = toLlff(best, imageNames);
+        Llff.write(out, poses);
+        return new Result(poses, camNames, out, work, best, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** An angle in degrees, 3 significant digits, no trailing zeros. */
+    private static String degrees(double a) {
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", a)).stripTrailingZeros().toPlainString();
+    }
+
+    /** The flags that most often fix a failed registration, for the message. */
+    static String fixHint(Options o) {
+        List<String> h = new ArrayList<>();
+        if (Double.isNaN(o.focal())) h.add("--focal PX (the frames' focal length in pixels, if known: fixes the intrinsics)");
+        h.add("--min-tri-angle " + degrees(Math.min(1, o.minTriAngle() / 8)) + " (lower, for a small baseline between cameras)");
+        h.add("--frame N (another frame, with more texture and less motion; now " + o.frame() + ")");
+        h.add("--attempts N (more mapper runs; now " + o.attempts() + ")");
+        return String.join(", ", h);
+    }
+
+    /** The model of {@code sparse}'s sub-models with the most registered images, or null when there is none. */
+    private static ColmapModel largestModel(Path colmap, Path log, Path work, Path sparse) {
+        ColmapModel best = null;
+        for (Path m : list(sparse, Files::isDirectory)) {
             Path txt = work.resolve("sparse_txt").resolve(m.getFileName().toString());
             try {
                 Files.createDirectories(txt);
@@ -243,20 +309,7 @@ public final class ColmapPoses {
             ColmapModel cm = ColmapModel.readText(txt);
             if (best == null || cm.images().size() > best.images().size()) best = cm;
         }
-        List<String> missing = new ArrayList<>();
-        for (int c = 0; c < imageNames.size(); c++) {
-            if (best.imageNamed(imageNames.get(c)) == null) missing.add(camNames.get(c));
-        }
-        if (!missing.isEmpty()) {
-            throw new InputException("COLMAP registered " + best.images().size() + " of " + camNames.size()
-                    + " cameras of " + folder + "; not registered: " + String.join(", ", missing)
-                    + " (too little overlap or texture? see " + log + ")");
-        }
-        say.accept(String.format("mapper registered all %d cameras, %d points", camNames.size(), best.points().size()));
-
-        List<Llff.PoseBounds> poses = toLlff(best, imageNames);
-        Llff.write(out, poses);
-        return new Result(poses, camNames, out, work, best, (System.nanoTime() - t0) / 1e9);
+        return best;
     }
 
     /**

@@ -202,6 +202,10 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
     private static EvalConfig from(ConfigSchema.Values v) {
         String data = v.get(DATA);
         boolean synthetic = data.equalsIgnoreCase("synthetic");
+        if (!synthetic && !java.nio.file.Files.exists(Path.of(data))) {   // first: a missing scene explains what follows
+            throw new InputException(v.where("data") + ": scene not found: data = " + org.mask3d.io.Untrusted.quote(data)
+                    + " does not exist; expected 'synthetic' or a scene (a scene folder, a packed scene or an authors' .h5)");
+        }
         int[] wh = v.get(IMG_WH);
         int[] sources = v.get(SOURCES);
         if (sources[0] == sources[1]) {

@@ -84,6 +84,22 @@ public final class ConfigFile {
         return new ConfigFile(path, v, ln);
     }
 
+    /**
+     * This config with key {@code from} replaced by {@code to = value} at {@code from}'s place and line (an alias
+     * rewritten to its canonical key); a {@code to} already present is replaced.
+     */
+    public ConfigFile renamed(String from, String to, String value) {
+        Map<String, String> v = new LinkedHashMap<>();
+        Map<String, Integer> ln = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (e.getKey().equals(to)) continue;
+            boolean alias = e.getKey().equals(from);
+            v.put(alias ? to : e.getKey(), alias ? value : e.getValue());
+            ln.put(alias ? to : e.getKey(), lines.get(e.getKey()));
+        }
+        return new ConfigFile(path, v, ln);
+    }
+
     /** A config of the given values only (e.g. command-line settings without a file). */
     public static ConfigFile of(Path path, Map<String, String> values) {
         return new ConfigFile(path, new LinkedHashMap<>(), new LinkedHashMap<>()).withOverrides(values);

@@ -33,7 +33,8 @@ import java.util.Random;
 /**
  * Stage 1 (the released {@code train_mpi}): per sample, two sources and a target of a sequence
  * ({@link MpiStageSampler}: RealEstate10K, or a static multi-view scene seen as a sequence of its cameras), the
- * 6-channel sweep of the sources into source 0 at depths 1..100 (inverse-linear, as released), MPINet3d, the MPI
+ * 6-channel sweep of the sources into source 0 at inverse-linear depths ({@link #planeDepths}: the scene's bounds
+ * for a {@code scene} dataset, 1..100 as released otherwise or with {@code stage1_depths = released}), MPINet3d, the MPI
  * ({@link MpiPipeline}: MPINet3d, the head, the rendering to the target), and the loss ({@link LossType}: {@code l1},
  * {@code mse} or {@code vgg}).
  */
@@ -49,6 +50,7 @@ public final class MpiTraining implements TrainingStage {
     private final LossType loss;
     private final VggBnLoss vgg;
     private final double[] depths;
+    private final String depthsText;
 
     public MpiTraining(TrainConfig c, NDManager m) {
         this.cfg = c;
@@ -63,12 +65,42 @@ public final class MpiTraining implements TrainingStage {
         String valSet = valDir.equalsIgnoreCase(StageSupport.SYNTHETIC) ? StageSupport.SYNTHETIC : dataset;
         val = sampler(c, valSet, valDir.isEmpty() ? root : valDir, wh, crop, MpiStageSampler.Split.VALIDATION,
                 valDir.isEmpty() ? 0 : 1);
-        depths = PlaneDepths.inverseLinear(NEAR, FAR, c.integer("planes"));
+        double[] range = planeDepths(c, dataset, dataset.equals("scene") ? Scenes.open(Path.of(root)).depthBounds() : null);
+        depths = PlaneDepths.inverseLinear(range[0], range[1], c.planes());
+        depthsText = String.format(Locale.ROOT, "inverse-linear %.4g..%.4g", range[0], range[1]);
         mpiNet = Networks.initialize(new MpiNet3d(), m, DataType.FLOAT32);
         Path init = c.path("ckpt_path");
         if (init != null) Checkpoints.load(init, "ckpt_path", Checkpoints.Net.MPI_NET, mpiNet);
         pipeline = new MpiPipeline(mpiNet, Device.cpu(), m);
         vgg = loss.needsVgg() ? StageSupport.vgg(c, m, loss.key()) : null;
+    }
+
+    /**
+     * Stage 1's plane-depth range {near, far}: {@code stage1_depths = auto} takes the scene's bounds
+     * ({@link Scene#depthBounds()}, as stage 2 does) for a {@code scene} dataset and the released {@link #NEAR}..
+     * {@link #FAR} otherwise; {@code released} is always 1..100, {@code scene} always the scene's bounds. Prints a
+     * warning when the released range covers less than half of a scene's range in disparity.
+     *
+     * @param bounds the scene's {near, far}, or null when the dataset has none (realestate, synthetic)
+     * @throws InputException for {@code stage1_depths = scene} without a scene
+     */
+    static double[] planeDepths(TrainConfig c, String dataset, double[] bounds) {
+        String mode = c.stage1Depths();
+        if (mode.equals("scene") && bounds == null) {
+            throw new InputException("stage1_depths = scene needs dataset_name = scene (a scene with depth bounds), got dataset_name = "
+                    + dataset + "; use stage1_depths = auto or released");
+        }
+        if (bounds != null && !mode.equals("released")) return bounds.clone();
+        if (bounds != null) {
+            double lo = Math.max(1 / bounds[1], 1 / FAR), hi = Math.min(1 / bounds[0], 1 / NEAR);
+            double covered = Math.max(0, hi - lo) / (1 / bounds[0] - 1 / bounds[1]);
+            if (covered < 0.5) {
+                System.out.printf(Locale.ROOT, "warning: stage1_depths = released sweeps depths %.0f..%.0f but the scene spans "
+                        + "%.4g..%.4g (%.0f%% of its disparity range covered): use stage1_depths = auto%n", NEAR, FAR, bounds[0],
+                        bounds[1], 100 * covered);
+            }
+        }
+        return new double[]{NEAR, FAR};
     }
 
     private static MpiStageSampler sampler(TrainConfig c, String dataset, String root, int[] wh, int crop,
@@ -110,7 +142,7 @@ public final class MpiTraining implements TrainingStage {
         d.put("first_sequences", train.sequences().stream().limit(5).map(RealEstate10K.Sequence::name).toList());
         d.put("sampler", train.options().toString());
         d.put("planes", depths.length);
-        d.put("depths", "inverse-linear " + NEAR + ".." + FAR);
+        d.put("depths", depthsText);
         return d;
     }
 

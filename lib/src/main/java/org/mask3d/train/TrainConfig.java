@@ -1,6 +1,7 @@
 package org.mask3d.train;
 
 import org.mask3d.InputException;
+import org.mask3d.io.ConfigFile;
 import org.mask3d.io.ConfigKey;
 import org.mask3d.io.ConfigSchema;
 import org.mask3d.model.Footprint;
@@ -44,12 +45,17 @@ public final class TrainConfig {
             "realestate, scene (a static multi-view scene, frame 0) or synthetic");
     public static final ConfigKey<Long> SEED = ConfigKey.longInteger("seed", "42",
             "seed of initialisation and of every sample (sample of step s drawn from (seed, s))");
-    /** Stage 2's image size, height first (see {@link #withImageSize} for either stage). */
+    /**
+     * The released stage 2's spelling of the image size, height first: accepted in either stage's file or
+     * {@code --set} and read as {@link #IMG_WH} reversed (an error when both are given and disagree); never in the
+     * schema or the resolved text.
+     */
     public static final ConfigKey<int[]> IMG_HW = ConfigKey.integers("img_hw", 2, "[360, 640]",
-            "training image height, width (scenes are resized, Lanczos)").check(v -> v[0] >= 16 && v[1] >= 16, "at least [16, 16]");
-    /** Stage 1's image size, width first (see {@link #withImageSize} for either stage). */
+            "image height, width (the released stage 2's spelling; read as img_wh = [width, height])").check(v -> v[0] >= 16 && v[1] >= 16, "at least [16, 16]");
+    /** The image size of either stage, width first (the canonical key; {@link #IMG_HW} is accepted as an alias). */
     public static final ConfigKey<int[]> IMG_WH = ConfigKey.integers("img_wh", 2, "[640, 360]",
-            "frame width, height before the random scale and crop").check(v -> v[0] >= 16 && v[1] >= 16, "at least [16, 16]");
+            "image width, height (stage 1: frames before the random scale and crop; stage 2: training frames, resized "
+                    + "Lanczos); img_hw = [height, width] is accepted too").check(v -> v[0] >= 16 && v[1] >= 16, "at least [16, 16]");
     public static final ConfigKey<LossType> LOSS_TYPE = ConfigKey.choice("loss_type", "l1", "l1, mse or vgg (needs vgg_weights)",
             LossType::fromKey, LossType::key);
     public static final ConfigKey<Integer> BATCH_SIZE = ConfigKey.integer("batch_size", "1",
@@ -98,6 +104,11 @@ public final class TrainConfig {
     /** Stage 1 only. */
     public static final ConfigKey<Integer> CROP = ConfigKey.integer("crop", "256", "training crop side (released 256)")
             .check(v -> v >= 1, "at least 1");
+    /** Stage 1 only. */
+    public static final ConfigKey<String> STAGE1_DEPTHS = ConfigKey.choice("stage1_depths", "auto",
+            "stage 1 plane depths: auto (the scene's bounds, inverse-linear, for dataset_name scene; the released 1..100 "
+                    + "otherwise), released (1..100 always) or scene (the scene's bounds; not for realestate)",
+            "auto", "released", "scene");
     public static final ConfigKey<Path> VGG_WEIGHTS = ConfigKey.path("vgg_weights", "",
             "torchvision vgg19_bn weights (vgg19_bn-c79401a0.pth) for the VGG losses");
     public static final ConfigKey<Integer> VAL_EVERY = ConfigKey.integer("val_every", "1000",
@@ -129,7 +140,7 @@ public final class TrainConfig {
         k.add(VAL_DIR);
         k.add(mask ? DATASET_NAME.withDefault("mvcam", "mvcam (any scene source) or synthetic") : DATASET_NAME);
         k.add(SEED);
-        k.add(mask ? IMG_HW : IMG_WH);
+        k.add(IMG_WH);
         k.add((mask ? LOSS_TYPE.withDefault("full_loss", "vgg_only, no_mask, full_loss (need vgg_weights), mse, l1, or the L1 ablation "
                 + "variants l1_no_mask, l1_full_loss (mask3d additions)") : LOSS_TYPE).withParser(s -> LossType.forStage(s, ls)));
         k.add(BATCH_SIZE);
@@ -144,7 +155,7 @@ public final class TrainConfig {
         k.addAll(List.of(LOG_DIR, CKPT_DIR, DEBUG));
         if (mask) k.add(MPI_MODEL);
         k.addAll(List.of(DEVICE, PLANES));
-        if (!mask) k.addAll(List.of(FRAMES_DIR, CROP));
+        if (!mask) k.addAll(List.of(FRAMES_DIR, CROP, STAGE1_DEPTHS));
         k.addAll(List.of(VGG_WEIGHTS, VAL_EVERY, LOG_EVERY, CKPT_EVERY, KEEP_TOP_K, NAN_PATIENCE, SYNTHETIC_ROWS, SYNTHETIC_COLS,
                 SYNTHETIC_FRAMES, SYNTHETIC_SEED));
         return new ConfigSchema(k);
@@ -171,7 +182,33 @@ public final class TrainConfig {
      * @throws InputException on unknown keys (with a suggestion), bad values and unsupported settings
      */
     public static TrainConfig resolve(Stage stage, Path file, Map<String, String> overrides) {
-        return new TrainConfig(stage, schema(stage).resolve(file, overrides));
+        ConfigFile base = file == null ? ConfigFile.of(Path.of("(command line)"), Map.of()) : ConfigFile.read(file);
+        // each spelled size canonical on its own side, so that a --set of either spelling overrides the file's
+        Map<String, String> set = canonicalSize(ConfigFile.of(Path.of("(command line)"), overrides)).values();
+        return new TrainConfig(stage, schema(stage).resolve(canonicalSize(base).withOverrides(set)));
+    }
+
+    /**
+     * {@code file} with an {@code img_hw = [H, W]} (the released stage 2's spelling) rewritten as the canonical
+     * {@code img_wh = [W, H]}, at the same line.
+     *
+     * @throws InputException if {@code img_hw} is malformed, or both are given and disagree
+     */
+    static ConfigFile canonicalSize(ConfigFile file) {
+        if (!file.has(IMG_HW.name())) return file;
+        String at = file.location(IMG_HW.name());
+        int[] hw = IMG_HW.parse(file.string(IMG_HW.name(), "").strip(), at);
+        String wh = IMG_WH.format(new int[]{hw[1], hw[0]});
+        if (file.has(IMG_WH.name())) {
+            String whAt = file.location(IMG_WH.name());
+            int[] given = IMG_WH.parse(file.string(IMG_WH.name(), "").strip(), whAt);
+            if (given[0] != hw[1] || given[1] != hw[0]) {
+                throw new InputException(whAt + " and " + at + ": img_wh = " + IMG_WH.format(given) + " (width, height) and img_hw = "
+                        + IMG_HW.format(hw) + " (height, width) disagree; give one of them (img_hw = " + IMG_HW.format(hw)
+                        + " means img_wh = " + wh + ")");
+            }
+        }
+        return file.renamed(IMG_HW.name(), IMG_WH.name(), wh);
     }
 
     /** Every key at its released (or mask3d) default. */
@@ -186,11 +223,15 @@ public final class TrainConfig {
     public <T> TrainConfig with(ConfigKey<T> key, T value) { return new TrainConfig(stage, values.with(key, value)); }
 
     /** A copy with values given as text, like {@code --set key=value} overrides. */
-    public TrainConfig with(Map<String, String> text) { return new TrainConfig(stage, values.withText(text)); }
+    public TrainConfig with(Map<String, String> text) {
+        if (!text.containsKey(IMG_HW.name())) return new TrainConfig(stage, values.withText(text));
+        ConfigFile f = canonicalSize(ConfigFile.of(Path.of("(overrides)"), text));
+        return new TrainConfig(stage, values.withText(f.values()));
+    }
 
     /** A copy with the image size set, whichever key the stage uses ({@code img_wh} or {@code img_hw}). */
     public TrainConfig withImageSize(int width, int height) {
-        return stage == Stage.MPI ? with(IMG_WH, new int[]{width, height}) : with(IMG_HW, new int[]{height, width});
+        return with(IMG_WH, new int[]{width, height});
     }
 
     private void check() {
@@ -222,8 +263,8 @@ public final class TrainConfig {
      */
     public void requireMemory() {
         int[] wh = imageSize();
-        String size = stage == Stage.MASK ? "img_hw" : "img_wh";
-        String hint = "lower " + size + (stage == Stage.MPI ? ", crop" : "") + " or planes (" + values.where(size) + ", "
+        String size = "img_wh";
+        String hint = "lower " + size + " (or img_hw)" + (stage == Stage.MPI ? ", crop" : "") + " or planes (" + values.where(size) + ", "
                 + values.where("planes") + ")";
         if (stage == Stage.MASK) {
             Footprint.training("train-mask at " + wh[0] + "x" + wh[1] + " (" + planes() + " planes)", wh[0], wh[1], planes()).require(hint);
@@ -247,12 +288,8 @@ public final class TrainConfig {
     public String valDir() { return values.get(VAL_DIR); }
     public String datasetName() { return values.get(DATASET_NAME); }
     public long seed() { return values.get(SEED); }
-    /** Image {width, height}: {@code img_wh} (stage 1) or {@code img_hw} reversed (stage 2). */
-    public int[] imageSize() {
-        if (stage == Stage.MPI) return values.get(IMG_WH).clone();
-        int[] hw = values.get(IMG_HW);
-        return new int[]{hw[1], hw[0]};
-    }
+    /** Image {width, height} ({@code img_wh}, or {@code img_hw} reversed when that was given). */
+    public int[] imageSize() { return values.get(IMG_WH).clone(); }
     /** Image {width, height} (same as {@link #imageSize()}). */
     public int[] imageWh() { return imageSize(); }
     /** The loss, one this stage accepts. */
@@ -285,6 +322,8 @@ public final class TrainConfig {
     public Path framesDir() { return values.get(FRAMES_DIR); }
     /** Stage 1: the training crop side. */
     public int crop() { return values.get(CROP); }
+    /** Stage 1: {@code auto}, {@code released} or {@code scene} (see {@link #STAGE1_DEPTHS}). */
+    public String stage1Depths() { return values.get(STAGE1_DEPTHS); }
     /** torchvision vgg19_bn weights, or null. */
     public Path vggWeights() { return values.get(VGG_WEIGHTS); }
     public int valEvery() { return values.get(VAL_EVERY); }

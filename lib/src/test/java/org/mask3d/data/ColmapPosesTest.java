@@ -261,9 +261,19 @@ class ColmapPosesTest {
         float[] grey = new float[3 * 180 * 240];
         Arrays.fill(grey, 0.5f);
         Images.writePng(scene.resolve("frames/cam04/00000.png"), grey, 3, 180, 240);   // no features at all
+        List<String> progress = new ArrayList<>();
         InputException e = assertThrows(InputException.class,
-                () -> ColmapPoses.run(scene, ColmapPoses.Options.defaults().withThreads(2).withWorkDir(tmp.resolve("work")), null));
+                () -> ColmapPoses.run(scene, ColmapPoses.Options.defaults().withThreads(2).withWorkDir(tmp.resolve("work")), progress::add));
         assertTrue(e.getMessage().contains("registered 4 of 5 cameras") && e.getMessage().contains("not registered: cam04"), e.getMessage());
+        assertTrue(e.getMessage().contains("in 3 attempt(s), cameras registered per attempt: 4 (angle 4), 4 (angle 2), 4 (angle 1)"),
+                e.getMessage());
+        for (String flag : List.of("--focal PX", "--min-tri-angle", "--frame N", "--attempts N")) {
+            assertTrue(e.getMessage().contains(flag), "the message suggests " + flag + ": " + e.getMessage());
+        }
+        assertEquals(List.of("attempt 1 of 3 (seed 0, init_min_tri_angle 4): registered 4 of 5 cameras",
+                        "attempt 2 of 3 (seed 1, init_min_tri_angle 2): registered 4 of 5 cameras",
+                        "attempt 3 of 3 (seed 2, init_min_tri_angle 1): registered 4 of 5 cameras"),
+                progress.stream().filter(l -> l.startsWith("attempt")).toList());
         assertTrue(e.getMessage().contains("colmap_output.txt"), e.getMessage());
         assertFalse(Files.exists(scene.resolve("poses_bounds.npy")));
     }

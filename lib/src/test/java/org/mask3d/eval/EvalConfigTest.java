@@ -62,8 +62,11 @@ class EvalConfigTest {
         assertTrue(error("frames", "[0, 1]").contains("frames[1]"));
         assertTrue(error("img_wh", "[8, 8]").contains("img_wh"));
         assertTrue(error("device", "tpu").contains("device must be cpu, gpu or auto"));
-        assertTrue(error("data", "/some/scene").contains("static_mask = exact needs data = synthetic"));
-        assertTrue(error("data", "/some/scene", "static_mask", "background").contains("model is empty"));
+        String scene = System.getProperty("java.io.tmpdir");   // a folder that exists
+        assertTrue(error("data", scene).contains("static_mask = exact needs data = synthetic"));
+        assertTrue(error("data", scene, "static_mask", "background").contains("model is empty"));
+        assertEquals("--set data: scene not found: data = '/nonexistent' does not exist; expected 'synthetic' or a scene (a scene "
+                + "folder, a packed scene or an authors' .h5)", error("data", "/nonexistent"), "the missing path first, not other keys");
         assertTrue(error("train_plane_counts", "[12]").contains("train_plane_counts must be a list of positive multiples of 8"));
         assertTrue(error("model", "/m.ckpt", "train_plane_counts", "[8]").contains("with model given set it to []"));
         assertTrue(error("stage2_steps", "0").contains("stage2_steps must be at least 1"));

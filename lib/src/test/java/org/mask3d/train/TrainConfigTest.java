@@ -44,7 +44,8 @@ class TrainConfigTest {
         assertTrue(c.resolvedText().contains("img_wh = [48, 32] "), c.resolvedText());
         TrainConfig m = TrainConfig.defaults(TrainConfig.Stage.MASK).withImageSize(48, 32).with(TrainConfig.LOSS_TYPE, LossType.L1_FULL_LOSS);
         assertArrayEquals(new int[]{48, 32}, m.imageSize());
-        assertTrue(m.resolvedText().contains("img_hw = [32, 48] "));
+        assertTrue(m.resolvedText().contains("img_wh = [48, 32] "), "one canonical size key in both stages");
+        assertFalse(m.resolvedText().contains("\nimg_hw "), "no img_hw line");
         assertEquals(1000000, m.numSteps(), "stage 2's released default");
         assertEquals(LossType.FULL_LOSS, TrainConfig.defaults(TrainConfig.Stage.MASK).lossType());
         assertThrows(IllegalArgumentException.class, () -> m.with(TrainConfig.CROP, 32), "crop is a stage-1 key");
@@ -64,8 +65,26 @@ class TrainConfigTest {
         assertTrue(e.startsWith("--set num_gpus: num_gpus = 2: multi-GPU"), e);
         e = assertThrows(InputException.class, () -> TrainConfig.resolve(TrainConfig.Stage.MPI, null, Map.of("img_wh", "[8, 8]"))).getMessage();
         assertTrue(e.contains("img_wh must be at least [16, 16]"), e);
-        e = assertThrows(InputException.class, () -> TrainConfig.resolve(TrainConfig.Stage.MPI, null, Map.of("img_hw", "[32, 48]"))).getMessage();
-        assertTrue(e.contains("did you mean 'img_wh'"), e);
+        e = assertThrows(InputException.class, () -> TrainConfig.resolve(TrainConfig.Stage.MPI, null, Map.of("img_hw", "[8, 48]"))).getMessage();
+        assertTrue(e.contains("img_hw must be at least [16, 16]"), e);
+    }
+
+    @Test void eitherSizeSpellingInEitherStage() throws Exception {
+        for (TrainConfig.Stage st : TrainConfig.Stage.values()) {
+            assertArrayEquals(new int[]{48, 32}, TrainConfig.resolve(st, null, Map.of("img_hw", "[32, 48]")).imageSize(), st.name());
+            assertArrayEquals(new int[]{48, 32}, TrainConfig.resolve(st, null, Map.of("img_wh", "[48, 32]")).imageSize(), st.name());
+            assertArrayEquals(new int[]{48, 32}, TrainConfig.resolve(st, null, Map.of("img_wh", "[48, 32]", "img_hw", "[32, 48]"))
+                    .imageSize(), "both given and agreeing");
+            assertArrayEquals(new int[]{40, 24}, TrainConfig.defaults(st).with(Map.of("img_hw", "[24, 40]")).imageSize());
+            Path f = tmp.resolve("size-" + st + ".txt");
+            Files.writeString(f, "img_wh = [48, 32]\nimg_hw = [48, 32]\n");
+            String e = assertThrows(InputException.class, () -> TrainConfig.resolve(st, f, Map.of())).getMessage();
+            assertTrue(e.startsWith(f + ":1 and " + f + ":2: img_wh = [48, 32] (width, height) and img_hw = [48, 32] (height, width) "
+                    + "disagree; give one of them (img_hw = [48, 32] means img_wh = [32, 48])"), e);
+            TrainConfig c = TrainConfig.resolve(st, null, Map.of("img_hw", "[32, 48]"));
+            Files.writeString(f, c.resolvedText());
+            assertArrayEquals(new int[]{48, 32}, TrainConfig.resolve(st, f, Map.of()).imageSize(), "the resolved text reads back");
+        }
     }
 
     @Test void resolvedTextReadsBackToTheSameConfig() throws Exception {

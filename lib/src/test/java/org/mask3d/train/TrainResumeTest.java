@@ -170,7 +170,8 @@ class TrainResumeTest {
             assertTrue(mask.given().containsKey(k), "train_mask.txt lacks " + k);
             assertTrue(mpi.given().containsKey(k), "train_realestate10k.txt lacks " + k);
         }
-        assertTrue(mask.given().containsKey("img_hw") && mask.given().containsKey("mpi_model"));
+        assertTrue(mask.given().containsKey("img_wh") && mask.given().containsKey("mpi_model"), "img_hw read as img_wh");
+        assertArrayEquals(new int[]{640, 360}, mask.imageSize());
         assertTrue(mpi.given().containsKey("img_wh"));
         assertEquals(5e-4, mask.number("lr"));
         assertEquals(400000, mask.longValue("num_steps"));
