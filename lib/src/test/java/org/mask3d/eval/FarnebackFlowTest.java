@@ -51,10 +51,10 @@ class FarnebackFlowTest {
         for (double[] s : shifts) {
             float[] f = FarnebackFlow.flow(texture(0, 0), texture(s[0], s[1]), H, W, FarnebackFlow.TECOGAN);
             double[] m = interior(f, 12, s[0], s[1]);
-            // measured: mean end-point error below 0.05 px in the interior for these shifts (see the README)
-            assertEquals(s[0], m[0], 0.05, "dx for shift " + s[0] + "," + s[1]);
-            assertEquals(s[1], m[1], 0.05, "dy for shift " + s[0] + "," + s[1]);
-            assertTrue(m[2] < 0.1, "mean end-point error " + m[2] + " for shift " + s[0] + "," + s[1]);
+            // measured: mean end-point error 0.0006-0.008 px in the interior (12 px margin) for these shifts (README)
+            assertEquals(s[0], m[0], 0.02, "dx for shift " + s[0] + "," + s[1]);
+            assertEquals(s[1], m[1], 0.02, "dy for shift " + s[0] + "," + s[1]);
+            assertTrue(m[2] < 0.02, "mean end-point error " + m[2] + " for shift " + s[0] + "," + s[1]);
         }
     }
 
