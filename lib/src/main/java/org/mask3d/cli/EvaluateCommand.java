@@ -88,12 +88,13 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluation.Result r = rep.result();
         System.out.printf(Locale.ROOT, "mean over targets (%s, frames %s, %s):%n", r.table().row(0).getString("size"),
                 r.table().row(0).getString("frames"), r.table().row(0).getString("device"));
-        System.out.printf(Locale.ROOT, "  %-40s %8s %8s %14s %14s %12s %12s%n", "method", "PSNR dB", "SSIM", "static change", "temporal err", "dynamic L1", "disocc. L1");
+        System.out.printf(Locale.ROOT, "  %-40s %8s %8s %14s %14s %12s %12s %8s %8s%n", "method", "PSNR dB", "SSIM", "static change", "temporal err", "dynamic L1", "disocc. L1", "tOF", "tLP");
         for (Row row : r.table()) {
             if (!row.getString("target").equals("mean")) continue;
             String label = row.getString("method") + (row.getString("variant").isEmpty() ? "" : " [" + row.getString("variant").replaceAll(" \\(.*", "") + "]");
-            System.out.printf(Locale.ROOT, "  %-40s %8s %8s %14s %14s %12s %12s%n", label, v(row, "psnr_db", "%.2f"), v(row, "ssim", "%.4f"),
-                    v(row, "static_change", "%.5f"), v(row, "temporal_error", "%.5f"), v(row, "dynamic_l1", "%.4f"), v(row, "disocclusion_l1", "%.4f"));
+            System.out.printf(Locale.ROOT, "  %-40s %8s %8s %14s %14s %12s %12s %8s %8s%n", label, v(row, "psnr_db", "%.2f"), v(row, "ssim", "%.4f"),
+                    v(row, "static_change", "%.5f"), v(row, "temporal_error", "%.5f"), v(row, "dynamic_l1", "%.4f"), v(row, "disocclusion_l1", "%.4f"),
+                    v(row, "tof", "%.4f"), v(row, "tlp", "%.4f"));
         }
         System.out.printf(Locale.ROOT, "wall time %.0f s%s%noutputs:%n", r.wallSeconds(),
                 r.protocol().get("models") instanceof Map<?, ?> mm && mm.get("training") instanceof List<?> tl ? " (" + String.join(", ",

@@ -218,6 +218,67 @@ final class PrepareCommands {
         }
     }
 
+    @Command(name = "n3dv", mixinStandardHelpOptions = true,
+            description = {"Decode a Neural 3D Video (N3DV) scene once into a scene folder: IN holds cam00.mp4 … camNN.mp4 "
+                    + "(gaps allowed: cameras that failed calibration are missing) and poses_bounds.npy (LLFF, one row per present "
+                    + "video, in camera-number order). Writes OUT/frames/camNN/00000.png … (names kept), OUT/poses_bounds.npy, "
+                    + "OUT/background/camNN.png (N3DV has no backgrounds: the temporal median of the chosen frames) and OUT/n3dv.txt "
+                    + "(test camera, frames, size). Needs Debian's ffmpeg.",
+                    "N3DV frames are 2704x2028; methods work at 1352x1014 (--scale 0.5). cam00 is held out for testing by "
+                    + "convention. ./mask3d evaluate --set data=IN reads the videos directly, decoded at img_wh."},
+            footer = {"", "Examples:", "  ./mask3d prepare n3dv data/n3dv/flame_steak data/flame_steak --scale 0.5",
+                    "  ./mask3d prepare n3dv data/n3dv/coffee_martini data/coffee_300 --size 1352x1014 --frames 0:300"})
+    static final class N3dv implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "IN", description = "N3DV scene folder (camNN.mp4 + poses_bounds.npy).") Path in;
+        @Parameters(index = "1", paramLabel = "OUT", description = "Scene folder to write.") Path out;
+        @Option(names = "--size", paramLabel = "WxH", description = "Frame size to decode at (default: the videos' own).") String size;
+        @Option(names = "--scale", description = "Scale the videos' size by this factor (0.5: 2704x2028 -> 1352x1014).") Double scale;
+        @Option(names = "--frames", paramLabel = "A:B", description = "Frames A..B-1 of every video (default: all of the shortest).") String frames;
+        @Option(names = "--test-camera", defaultValue = "cam00", description = "The held-out test camera (default: ${DEFAULT-VALUE}).") String testCamera;
+        @Option(names = "--background-stride", defaultValue = "0", description = "Background median of every N-th frame "
+                + "(default: 0, about 15 frames spread over the range).") int bgStride;
+
+        @Override public Integer call() {
+            refuseInside(out, in, "OUT");
+            if (size != null && scale != null) throw new InputException("give --size or --scale, not both");
+            int start = 0, end = 0;
+            if (frames != null) {
+                String[] ab = frames.split(":", -1);
+                try {
+                    if (ab.length != 2) throw new NumberFormatException();
+                    start = ab[0].isEmpty() ? 0 : Integer.parseInt(ab[0].trim());
+                    end = ab[1].isEmpty() ? 0 : Integer.parseInt(ab[1].trim());
+                } catch (NumberFormatException e) {
+                    throw new InputException("--frames must be A:B (frames A..B-1), got " + org.mask3d.io.Untrusted.quote(frames));
+                }
+            }
+            int w = 0, h = 0;
+            if (size != null) {
+                int[] wh = RenderCommand.parseSize(size);
+                w = wh[0];
+                h = wh[1];
+            }
+            org.mask3d.data.N3dvScene.Options o = new org.mask3d.data.N3dvScene.Options(w, h, start, end, testCamera, bgStride);
+            if (scale != null) {
+                if (!(scale > 0 && scale <= 1)) throw new InputException("--scale must be in (0, 1], got " + scale);
+                org.mask3d.data.N3dvScene probe = org.mask3d.data.N3dvScene.open(in, o);
+                // 2704x2028 * 0.5 = 1352x1014
+                o = o.withSize((int) Math.round(probe.width() * scale), (int) Math.round(probe.height() * scale));
+            }
+            org.mask3d.data.N3dvScene s = org.mask3d.data.N3dvScene.open(in, o);
+            System.out.printf("N3DV %s: %d cameras (%s), held-out test camera %s (index %d), frames %d:%d, %dx%d%n", in,
+                    s.numCameras(), String.join(", ", s.cameraNames()), s.testCameraName(), s.testCamera(), o.frameStart(),
+                    o.frameStart() + s.numFrames(), s.width(), s.height());
+            for (String note : s.notes()) System.out.println(note);
+            long t0 = System.nanoTime();
+            try (ProgressBar pb = bar("n3dv", s.numCameras())) {
+                s.writeSceneFolder(out, pb::stepTo);
+            }
+            System.out.printf("wrote %s in %.1f s (camera names kept; n3dv.txt records the test camera)%n", out, (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
+    }
+
     /**
      * Refuses to replace an existing output {@code p} (a file, or a non-empty folder) unless {@code overwrite}, before
      * anything is written.

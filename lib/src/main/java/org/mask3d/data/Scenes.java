@@ -13,12 +13,14 @@ public final class Scenes {
 
     /**
      * One scene: a packed scene ({@code pack.txt}), an authors' h5 file ({@code sceneNNN.h5} with its
-     * {@code _pb.npy}), or a multi-camera folder ({@code poses_bounds.npy}).
+     * {@code _pb.npy}), an N3DV folder ({@code camNN.mp4} beside {@code poses_bounds.npy}, decoded on demand at the
+     * videos' size, cam00 held out), or a multi-camera folder ({@code poses_bounds.npy}).
      */
     public static Scene open(Path path) {
         if (!Files.exists(path)) throw new InputException("scene not found: " + path);
         if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".h5")) return AuthorsH5Scene.open(path);
         if (Files.exists(path.resolve("pack.txt"))) return PackedScene.open(path);
+        if (N3dvScene.isN3dv(path)) return N3dvScene.open(path, N3dvScene.Options.defaults());
         if (Files.exists(path.resolve("poses_bounds.npy")) || Files.isDirectory(path)) return VideoFolderScene.open(path);
         throw new InputException("not a scene: " + path + " (expected a folder with poses_bounds.npy, a packed scene with "
                 + "pack.txt, or an authors' sceneNNN.h5)");

@@ -3,6 +3,7 @@ package org.mask3d.eval;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import org.mask3d.InputException;
+import org.mask3d.data.N3dvScene;
 import org.mask3d.data.ResizedScene;
 import org.mask3d.data.Scene;
 import org.mask3d.data.Scenes;
@@ -129,12 +130,14 @@ public final class Evaluation {
         double disSum, dynSum;
         long disCount, dynCount;
         final TemporalStability.Accumulator temporal;   // null without the temporal metric
+        final TemporalConsistency.Accumulator consistency;   // tOF, tLP; null without the temporal metric
 
-        Track(int frames, boolean temporal, int h, int w) {
+        Track(int frames, boolean temporal, int h, int w, TemporalConsistency.Truth truth) {
             values = new double[frames][];
             psnr = new double[frames];
             disocclusion = new double[frames];
             this.temporal = temporal ? new TemporalStability.Accumulator(3, h, w, true) : null;
+            this.consistency = temporal ? new TemporalConsistency.Accumulator(truth) : null;
         }
 
         /** Frame {@code i}'s render against its ground truth, static mask and disocclusions (null: none known). */
@@ -155,10 +158,11 @@ public final class Evaluation {
                 disocclusion[i] = Double.NaN;
             }
             if (temporal != null) temporal.add(render, gt, statics);
+            if (consistency != null) consistency.add(render, gt);
         }
 
         /** The table row: each metric's mean over the frames, then the temporal columns ({@code ts}: null without). */
-        double[] row(TemporalStability.Result ts, int metricColumns) {
+        double[] row(TemporalStability.Result ts, TemporalConsistency.Result tc, int metricColumns) {
             double[] row = new double[metricColumns + TEMPORAL_COLUMNS.size()];
             for (int k = 0; k < metricColumns; k++) {
                 double sum = 0;
@@ -171,6 +175,8 @@ public final class Evaluation {
             row[o + 2] = ts == null ? Double.NaN : ts.temporalError();
             row[o + 3] = dynCount == 0 ? Double.NaN : dynSum / dynCount;
             row[o + 4] = disCount == 0 ? Double.NaN : disSum / disCount;
+            row[o + 5] = tc == null ? Double.NaN : tc.tof();
+            row[o + 6] = tc == null ? Double.NaN : tc.tlp();
             return row;
         }
     }
@@ -210,6 +216,8 @@ public final class Evaluation {
         }
         Path p = Path.of(c.data());
         if (!Files.exists(p)) throw new InputException("data: scene not found: " + p);
+        // N3DV videos are decoded by ffmpeg straight at the evaluated size (never at 2704x2028 and then resized)
+        if (N3dvScene.isN3dv(p)) return N3dvScene.open(p, N3dvScene.Options.defaults().withSize(c.width(), c.height()));
         return ResizedScene.of(Scenes.open(p), c.width(), c.height());
     }
 
@@ -253,6 +261,14 @@ public final class Evaluation {
             if (t < 0 || t >= scene.numCameras()) throw new InputException("targets: camera " + t + " out of range: " + scene.name() + " has " + scene.numCameras() + " cameras");
         }
         EvalSession.checkSources(scene, c.sources());
+        if (scene instanceof N3dvScene n) {
+            for (int s : c.sources()) {
+                if (s == n.testCamera()) {
+                    throw new InputException("sources: camera " + s + " is " + n.testCameraName() + ", the held-out test camera of N3DV "
+                            + n.dir() + " (cameras in order: " + String.join(", ", n.cameraNames()) + "); choose other sources");
+                }
+            }
+        }
         EvalSession.requireBackgrounds(scene);
         try {
             Files.createDirectories(out);
@@ -356,6 +372,7 @@ public final class Evaluation {
         final Map<Integer, List<float[]>> gts = new HashMap<>();
         final Map<Integer, List<boolean[]>> statics = new HashMap<>();
         final Map<Integer, List<boolean[]>> disocc = new HashMap<>();
+        final Map<Integer, TemporalConsistency.Truth> consistencyTruth = new HashMap<>();   // per target, shared by every variant
         final Table table, perFrame;
         final List<Series> series = new ArrayList<>();
         final int snapIdx, stripStart, stripN;
@@ -415,6 +432,7 @@ public final class Evaluation {
             for (Variant v : variants) work += (long) frames.length;
             progress.phase("evaluate", work);
             try (MetricSuite metrics = new MetricSuite(c)) {
+                for (int tg : c.targets()) consistencyTruth.put(tg, new TemporalConsistency.Truth(h, w, FarnebackFlow.TECOGAN, metrics.tlpNetwork()));
                 for (Variant v : variants) measure(v, metrics);
             }
             return new Measurement(table, perFrame, series, strip, snapshot, device);
@@ -429,7 +447,7 @@ public final class Evaluation {
                 Map<EvalMethod, Map<Integer, Track>> tracks = new LinkedHashMap<>();
                 for (EvalMethod m : v.methods()) {
                     Map<Integer, Track> byT = new LinkedHashMap<>();
-                    for (int tg : c.targets()) byT.put(tg, new Track(frames.length, metrics.temporal(), h, w));
+                    for (int tg : c.targets()) byT.put(tg, new Track(frames.length, metrics.temporal(), h, w, consistencyTruth.get(tg)));
                     tracks.put(m, byT);
                 }
                 Map<String, List<float[]>> stripRenders = new LinkedHashMap<>();
@@ -467,8 +485,9 @@ public final class Evaluation {
             for (int tg : c.targets()) {
                 Track tr = byTarget.get(tg);
                 TemporalStability.Result ts = tr.temporal == null ? null : tr.temporal.result();
-                double[][] pairs = perPair(ts, frames.length);
-                double[] row = tr.row(ts, metrics.columns().size());
+                TemporalConsistency.Result tc = tr.consistency == null ? null : tr.consistency.result();
+                double[][] pairs = perPair(ts, tc, frames.length);
+                double[] row = tr.row(ts, tc, metrics.columns().size());
                 perTargetValues.add(row);
                 addRow(table, c, scene, frames, v, m, String.valueOf(tg), row, metrics, device);
                 addPerFrameRows(v, m, tg, tr, pairs);
@@ -492,6 +511,8 @@ public final class Evaluation {
                 perFrame.doubleColumn("gt_static_change").append(pairs[1][i]);
                 perFrame.doubleColumn("temporal_error").append(pairs[2][i]);
                 perFrame.doubleColumn("disocclusion_l1").append(tr.disocclusion[i]);
+                perFrame.doubleColumn("tof").append(pairs[3][i]);
+                perFrame.doubleColumn("tlp").append(pairs[4][i]);
             }
         }
 
@@ -511,18 +532,21 @@ public final class Evaluation {
     }
 
     /**
-     * Per frame, the temporal measures from the previous frame: {static change, ground-truth change, temporal error},
-     * each [T] with NaN at the first frame (and everywhere without the temporal metric).
+     * Per frame, the temporal measures from the previous frame: {static change, ground-truth change, temporal error,
+     * tOF, tLP}, each [T] with NaN at the first frame (and everywhere without the temporal metric; tLP also without an
+     * LPIPS metric).
      */
-    static double[][] perPair(TemporalStability.Result ts, int n) {
-        double[] sc = new double[n], gc = new double[n], te = new double[n];
-        sc[0] = gc[0] = te[0] = Double.NaN;
+    static double[][] perPair(TemporalStability.Result ts, TemporalConsistency.Result tc, int n) {
+        double[] sc = new double[n], gc = new double[n], te = new double[n], tof = new double[n], tlp = new double[n];
+        sc[0] = gc[0] = te[0] = tof[0] = tlp[0] = Double.NaN;
         for (int i = 1; i < n; i++) {
             sc[i] = ts == null ? Double.NaN : ts.renderChangePerPair()[i - 1];
             gc[i] = ts == null ? Double.NaN : ts.groundTruthChangePerPair()[i - 1];
             te[i] = ts == null ? Double.NaN : ts.temporalErrorPerPair()[i - 1];
+            tof[i] = tc == null ? Double.NaN : tc.tofPerPair()[i - 1];
+            tlp[i] = tc == null ? Double.NaN : tc.tlpPerPair()[i - 1];
         }
-        return new double[][]{sc, gc, te};
+        return new double[][]{sc, gc, te, tof, tlp};
     }
 
     /**
@@ -600,7 +624,8 @@ public final class Evaluation {
     // ------------------------------------------------------------------------------------------ tables
 
     private static final List<String> PROTOCOL_COLUMNS = List.of("data", "sources", "frames", "size", "planes", "device", "model", "metric_variant");
-    private static final List<String> TEMPORAL_COLUMNS = List.of("static_change", "gt_static_change", "temporal_error", "dynamic_l1", "disocclusion_l1");
+    private static final List<String> TEMPORAL_COLUMNS = List.of("static_change", "gt_static_change", "temporal_error", "dynamic_l1", "disocclusion_l1",
+            "tof", "tlp");
 
     static Table newTable(EvalConfig c) {
         Table t = Table.create("results", StringColumn.create("group"), StringColumn.create("method"), StringColumn.create("variant"),
@@ -617,7 +642,7 @@ public final class Evaluation {
         return Table.create("per_frame", StringColumn.create("group"), StringColumn.create("method"), StringColumn.create("variant"),
                 IntColumn.create("planes"), IntColumn.create("target"), IntColumn.create("frame"), DoubleColumn.create("psnr_db"),
                 DoubleColumn.create("static_change"), DoubleColumn.create("gt_static_change"), DoubleColumn.create("temporal_error"),
-                DoubleColumn.create("disocclusion_l1"));
+                DoubleColumn.create("disocclusion_l1"), DoubleColumn.create("tof"), DoubleColumn.create("tlp"));
     }
 
     static String metricVariant(EvalConfig c, MetricSuite m) {
@@ -632,8 +657,12 @@ public final class Evaluation {
                 default -> col.metric();
             });
         }
-        if (m.temporal()) parts.add("temporal: static mask " + (c.staticMask().equals("exact") || c.staticMask().equals("foreground")
-                || c.staticMask().equals("background") ? c.staticMask() : "folder"));
+        if (m.temporal()) {
+            parts.add("tOF Farneback (Java, TecoGAN parameters)");
+            parts.add(m.hasLpips() ? "tLP " + m.tlpMetric() : "tLP n/a (no LPIPS metric)");
+            parts.add("temporal: static mask " + (c.staticMask().equals("exact") || c.staticMask().equals("foreground")
+                    || c.staticMask().equals("background") ? c.staticMask() : "folder"));
+        }
         return String.join("; ", parts);
     }
 
@@ -676,10 +705,19 @@ public final class Evaluation {
         sb.append(String.format(Locale.ROOT, "- data: %s, %dx%d, sources %d,%d (reference %d), targets %s, frames %d-%d (%d)%n",
                 s.name(), s.width(), s.height(), c.sources()[0], c.sources()[1], c.sources()[0],
                 java.util.Arrays.toString(c.targets()), frames[0], frames[frames.length - 1], frames.length));
+        if (s instanceof N3dvScene n) {
+            sb.append("- N3DV: held-out test camera ").append(n.testCameraName()).append(" (camera index ").append(n.testCamera())
+                    .append("); cameras in index order: ").append(String.join(", ", n.cameraNames())).append('\n');
+            for (String note : n.notes()) sb.append("- ").append(note).append('\n');
+        }
         sb.append("- renderer: ").append(device).append("; networks on DJL's CPU engine\n");
         if (t.rowCount() > 0) sb.append("- metric variant: ").append(t.stringColumn("metric_variant").get(0)).append('\n');
         sb.append("- static_change: mean |R_t - R_{t-1}| on pixels static in the ground truth in both frames (gt_static_change: the same on the ground truth); "
                 + "temporal_error: mean |dR - dG| over all pixels; dynamic_l1: mean |R - G| over pixels not static (the moving objects); disocclusion_l1: mean |R - G| where a moving object hides the static surface from the reference source camera (rig only)\n");
+        sb.append("- tof (TecoGAN's tOF): mean over frame pairs and pixels of |flow(R_{t-1}, R_t) - flow(G_{t-1}, G_t)| (Euclidean, pixels at this size), "
+                + "Farneback dense flow (Java, OpenCV's algorithm with TecoGAN's parameters 0.5, 3, 15, 3, 5, 1.2) on 8-bit grey frames; "
+                + "tlp (TecoGAN's tLP): mean over pairs of |LPIPS(G_{t-1}, G_t) - LPIPS(R_{t-1}, R_t)| with the "
+                + "evaluation's LPIPS network (alex first, as TecoGAN), n/a without an LPIPS metric; lower is better for both\n");
         sb.append("- wall time ").append(wall).append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
         for (String g : List.of("methods", "loss_ablation", "planes", "planes_trained")) {
             Table sub = t.where(t.stringColumn("group").isEqualTo(g));
@@ -733,6 +771,13 @@ public final class Evaluation {
         data.put("size", s.width() + "x" + s.height());
         data.put("depth_bounds", s.depthBounds());
         data.put("evaluated_frames", frames);
+        if (s instanceof N3dvScene n) {
+            data.put("layout", "N3DV (camNN.mp4 + poses_bounds.npy), decoded by ffmpeg at the evaluated size");
+            data.put("test_camera", n.testCameraName());
+            data.put("test_camera_index", n.testCamera());
+            data.put("camera_names", n.cameraNames());
+            data.put("notes", n.notes());
+        }
         p.put("data", data);
         p.put("renderer", device);
         p.put("networks", "DJL " + ai.djl.engine.Engine.getInstance().getEngineName() + " " + ai.djl.engine.Engine.getInstance().getVersion() + " (CPU)");
@@ -743,6 +788,11 @@ public final class Evaluation {
         defs.put("gt_static_change", "the same on the ground truth (0 on the synthetic rig)");
         defs.put("temporal_error", "mean over frame pairs and all pixels of |(R_t - R_{t-1}) - (G_t - G_{t-1})|");
         defs.put("dynamic_l1", "mean |R - G| over the target pixels that are not static (the moving objects, by static_mask): what a method loses by dropping them");
+        defs.put("tof", "TecoGAN's tOF: mean over frame pairs and pixels of the Euclidean norm of flow(R_{t-1}, R_t) - flow(G_{t-1}, G_t), "
+                + "in pixels at the evaluated size; Farneback dense flow in Java (polynomial expansion, iterative displacement, pyramid; "
+                + "OpenCV's algorithm with TecoGAN's parameters pyr_scale 0.5, levels 3, winsize 15, iterations 3, poly_n 5, poly_sigma 1.2) on 8-bit grey frames, whole frame (no crop)");
+        defs.put("tlp", "TecoGAN's tLP: mean over frame pairs of |LPIPS(G_{t-1}, G_t) - LPIPS(R_{t-1}, R_t)|, render clamped to [0,1], with "
+                + "lpips_alex (else lpips_vgg) of the metrics; absent (empty, n/a) when no LPIPS metric is configured");
         defs.put("disocclusion_l1", "mean |R - G| over target pixels whose static surface a moving object hides from the reference source camera (synthetic rig only)");
         defs.put("mask2d", String.format(Locale.ROOT, "reference view mean_c |frame - bg| %s %.3f, dilated %d px, broadcast over all planes",
                 c.mask2d().soft() ? "ramped by" : "thresholded at", c.mask2d().threshold(), c.mask2d().dilate()));

@@ -56,6 +56,22 @@ final class MetricSuite implements AutoCloseable {
 
     List<Column> columns() { return columns; }
 
+    /** The LPIPS network tLP uses: lpips_alex when configured (TecoGAN's choice), else lpips_vgg, else null (tLP absent). */
+    Lpips tlpNetwork() {
+        return lpips.containsKey("lpips_alex") ? lpips.get("lpips_alex") : lpips.get("lpips_vgg");
+    }
+
+    /** Whether an LPIPS metric is configured (its network loaded or not). */
+    boolean hasLpips() {
+        return columns.stream().anyMatch(c -> c.metric().startsWith("lpips_"));
+    }
+
+    /** The metric name tLP uses ({@link #tlpNetwork()}), or null. */
+    String tlpMetric() {
+        if (columns.stream().anyMatch(c -> c.metric().equals("lpips_alex"))) return "lpips_alex";
+        return hasLpips() ? "lpips_vgg" : null;
+    }
+
     boolean temporal() { return temporal; }
 
     /** The per-frame values, in {@link #columns()} order. */

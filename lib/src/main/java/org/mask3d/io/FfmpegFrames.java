@@ -251,13 +251,46 @@ public final class FfmpegFrames {
      */
     public static int extractEvery(Path video, int skip, int width, int height, Filter filter, Path outDir) {
         if (skip < 1) throw new IllegalArgumentException("skip must be >= 1, got " + skip);
+        return extract(video, "select='not(mod(n\\," + skip + "))'", width, height, filter, outDir);
+    }
+
+    /**
+     * Writes frames {@code start .. end−1} of a video (by decode order, 0-based), resized to {@code width × height} with
+     * {@code filter} (0 keeps the size), to {@code outDir/00000.png …} numbered from 0, as {@link #extractEvery}.
+     *
+     * @return the number of frames written (fewer than {@code end − start} when the video is shorter)
+     * @throws InputException naming the video when it is missing, not decodable, or yields no frame in the range
+     */
+    public static int extractRange(Path video, int start, int end, int width, int height, Filter filter, Path outDir) {
+        if (start < 0 || end <= start) throw new IllegalArgumentException("need 0 <= start < end, got " + start + ".." + end);
+        return extract(video, "select='between(n\\," + start + "\\," + (end - 1) + ")'", width, height, filter, outDir);
+    }
+
+    /**
+     * The number of frames of a video's first video stream, by counting its packets (no decoding; one packet per frame
+     * in MP4/H.264).
+     *
+     * @throws InputException naming the video when it is missing or ffprobe cannot read it
+     */
+    public static int countFrames(Path video) {
+        if (!Files.isRegularFile(video)) throw new InputException("video not found: " + video);
+        Result r = exec(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries",
+                "stream=nb_read_packets", "-of", "csv=p=0", video.toString()), video, "ffprobe");
+        try {
+            return Integer.parseInt(r.stdout().trim().split("[,\\s]+")[0]);
+        } catch (NumberFormatException e) {
+            throw new InputException(video + ": ffprobe gave no frame count (" + r.stdout().trim() + ")");
+        }
+    }
+
+    private static int extract(Path video, String select, int width, int height, Filter filter, Path outDir) {
         if (!Files.isRegularFile(video)) throw new InputException("video not found: " + video);
         Path parent = outDir.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
             Path tmp = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".partial");
             try {
-                String vf = "select='not(mod(n\\," + skip + "))'" + (width > 0 && height > 0
+                String vf = select + (width > 0 && height > 0
                         ? ",scale=" + width + ":" + height + ":flags=" + filter.flag + "+accurate_rnd+full_chroma_int" : "");
                 exec(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", video.toString(), "-vf", vf, "-vsync", "vfr",
                         "-start_number", "0", tmp.resolve("%05d.png").toString()), video, "ffmpeg");

@@ -36,7 +36,7 @@ class EvaluateCliTest {
         }
         Table t = Table.read().csv(out.resolve("results.csv").toString());
         for (String c : List.of("group", "method", "variant", "target", "psnr_db", "psnr_clamped_db", "ssim", "ssim_released",
-                "static_change", "gt_static_change", "temporal_error", "dynamic_l1", "disocclusion_l1", "data", "sources", "frames", "size",
+                "static_change", "gt_static_change", "temporal_error", "dynamic_l1", "disocclusion_l1", "tof", "tlp", "data", "sources", "frames", "size",
                 "planes", "device", "model", "metric_variant")) {
             assertTrue(t.columnNames().contains(c), "column " + c + " in " + t.columnNames());
         }
@@ -51,6 +51,9 @@ class EvaluateCliTest {
         assertTrue(t.stringColumn("variant").asList().contains("loss full_loss -> l1_full_loss (no vgg_weights)"), t.stringColumn("variant").asList().toString());
         assertEquals(Set.of("24x16"), Set.copyOf(t.stringColumn("size").asList()));
         for (double g : t.numberColumn("gt_static_change").asDoubleArray()) assertEquals(0.0, g, "the rig's static pixels never change");
+        assertEquals(t.rowCount(), t.column("tlp").isMissing().size(), "no LPIPS metric: tLP is absent, not a number");
+        for (double f : t.numberColumn("tof").asDoubleArray()) assertTrue(f >= 0 && Double.isFinite(f), "tOF " + f);
+        assertTrue(Files.readString(out.resolve("results.md")).contains("| tof | tlp |"));
         Table bg = t.where(t.stringColumn("method").isEqualTo("background"));
         for (double c : bg.numberColumn("static_change").asDoubleArray()) assertEquals(0.0, c, 1e-7, "the background MPI is constant in time");
         Table pf = Table.read().csv(out.resolve("per_frame.csv").toString());
