@@ -55,7 +55,7 @@ public final class LiveCurves implements EvaluationRun.Listener {
     private double offset;       // steps of the runs before the current one
     private double lastX;        // x of the latest point
     private String shown;
-    private long drawnAt = Long.MIN_VALUE;
+    private long drawnAt;
     private boolean dirty;
 
     /**
@@ -92,7 +92,7 @@ public final class LiveCurves implements EvaluationRun.Listener {
         lastX = offset + step;
         current.add(new double[] {lastX, s.loss()});
         dirty = true;
-        if (clockMs.getAsLong() - drawnAt >= REDRAW_MS) draw();
+        if (shown == null || clockMs.getAsLong() - drawnAt >= REDRAW_MS) draw();
     }
 
     @Override
