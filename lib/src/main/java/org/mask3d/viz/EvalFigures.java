@@ -279,7 +279,7 @@ public final class EvalFigures {
         tiles.add(Volumes.readable(ColorMap.VIRIDIS.apply(mean, h, w, 0f, 1f)));
         caps.add("3D mask, mean of planes");
         BufferedImage grid = Volumes.withColourBar(Grid.tile(tiles, 6, caps, 4), ColorMap.VIRIDIS, 0f, 1f,
-                "mask: 0 = background MPI, 1 = dynamic MPI; 3D " + Volumes.stats(s.mask3d()));
+                "mask: 0 = background MPI, 1 = dynamic MPI; 3D mask: " + Volumes.stats(s.mask3d()));
         return titled(grid, String.format(Locale.ROOT,
                 "Mask volume in the reference view (camera %s), frame %d: planes far (0) to near, depth z",
                 r.table().row(0).getString("sources").split(",")[0], s.frame()));

@@ -169,7 +169,7 @@ public final class Volumes {
         }
         BufferedImage grid = Grid.tile(tiles, cols, caps, 4);
         return withColourBar(grid, ColorMap.VIRIDIS, 0f, 1f, "mask: 0 = background MPI, 1 = dynamic MPI; "
-                + stats(mask));
+                + "this volume: " + stats(mask));
     }
 
     /** {@link #maskGrid(float[], int, int, int, int, double[])} without depths in the captions. */
@@ -177,11 +177,11 @@ public final class Volumes {
         return maskGrid(mask, planes, h, w, cols, null);
     }
 
-    /** "this volume: min 0.01, mean 0.42, max 0.98". */
+    /** "min 0.01, mean 0.42, max 0.98". */
     static String stats(float[] v) {
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY, sum = 0;
         for (float x : v) { lo = Math.min(lo, x); hi = Math.max(hi, x); sum += x; }
-        return String.format(java.util.Locale.ROOT, "this volume: min %.2f, mean %.2f, max %.2f", lo, sum / v.length, hi);
+        return String.format(java.util.Locale.ROOT, "min %.2f, mean %.2f, max %.2f", lo, sum / v.length, hi);
     }
 
     /** Indices 0..n-1, or max of them evenly spaced with the first and last kept. */
