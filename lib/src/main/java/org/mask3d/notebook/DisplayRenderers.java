@@ -37,7 +37,7 @@ import tech.tablesaw.columns.Column;
  *   <tr><td>{@link NDArray} of shape [3,H,W], [H,W,3], [1,H,W] or [H,W] with H, W ≥ {@value #MIN_IMAGE_SIDE}</td>
  *       <td>image/png (floats clipped to [0,1], uint8 as 0..255); other shapes text only</td></tr>
  *   <tr><td>{@link Mpi}</td><td>grid of its non-empty planes (at most {@value #MAX_TILES}, evenly spaced)</td></tr>
- *   <tr><td>{@link MaskVolume}</td><td>grid of depth slices (at most {@value #MAX_TILES}, evenly spaced), viridis</td></tr>
+ *   <tr><td>{@link MaskVolume}</td><td>{@link Volumes#maskGrid}: depth slices (at most 16, evenly spaced), viridis, colour bar</td></tr>
  *   <tr><td>{@link ViewerView} (an exported viewer folder)</td><td>text/html: the interactive viewer in an iframe</td></tr>
  *   <tr><td>Tablesaw {@link Table}</td><td>text/html table (first {@value #MAX_ROWS} rows)</td></tr>
  * </table>
@@ -146,17 +146,9 @@ public final class DisplayRenderers {
         return Grid.tile(tiles, Math.min(4, tiles.size()), captions, 4);
     }
 
-    /** Up to {@link #MAX_TILES} depth slices of a mask volume, evenly spaced. */
+    /** The mask volume as {@link Volumes#maskGrid}: depth slices at a readable size, with a colour bar. */
     public static BufferedImage maskGrid(MaskVolume mask) {
-        List<Integer> all = new ArrayList<>();
-        for (int d = 0; d < mask.planes(); d++) all.add(d);
-        List<BufferedImage> tiles = new ArrayList<>();
-        List<String> captions = new ArrayList<>();
-        for (int d : evenly(all, MAX_TILES)) {
-            tiles.add(Volumes.maskSlice(mask.values(), mask.planes(), mask.height(), mask.width(), d));
-            captions.add("plane " + d);
-        }
-        return Grid.tile(tiles, Math.min(4, tiles.size()), captions, 4);
+        return Volumes.maskGrid(mask.values(), mask.planes(), mask.height(), mask.width(), 4);
     }
 
     static List<Integer> evenly(List<Integer> items, int max) {

@@ -166,9 +166,9 @@ public final class DemoFigures {
         for (int i = 0; i < nc; i++) {
             centres[i] = scene.cameras().get(i).center();
             fwd[i] = scene.cameras().get(i).forward();
-            labels[i] = i == 0 ? "cam 0 (ref)" : "cam " + i;
+            labels[i] = i == 0 ? "0 (ref)" : Integer.toString(i);
         }
         double[][] p = path == null ? null : path.stream().map(Camera::center).toArray(double[][]::new);
-        return Plots.cameraTopView("Rig (top view, x right, z forward) and LLFF render path", centres, fwd, labels, p);
+        return Plots.cameraTopView("Cameras 0-" + (nc - 1) + " (top view, x right, z forward) and LLFF render path", centres, fwd, labels, p);
     }
 }

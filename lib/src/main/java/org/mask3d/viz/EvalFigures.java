@@ -144,6 +144,7 @@ public final class EvalFigures {
         s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         s.setXAxisLabelRotation(20);
         s.setLabelsVisible(false);
+        s.setSeriesColors(Palette.colors());
         c.addSeries("change on static pixels", labels, change);
         c.addSeries("temporal error vs ground truth", labels, err);
         return c;
@@ -258,24 +259,29 @@ public final class EvalFigures {
         }
     }
 
-    /** The 3D mask volume's planes (back to front, viridis 0 to 1) and the 2D baseline's mask, at the snapshot frame. */
+    /**
+     * The 3D mask volume's planes (back to front, at most {@value Volumes#MAX_SLICES} evenly spaced, viridis 0 to 1),
+     * then the 2D baseline's mask and the 3D mask's mean over planes, at the snapshot frame, with a colour bar.
+     */
     public static BufferedImage maskVolume(Evaluation.Result r) {
         Evaluation.Snapshot s = r.snapshot();
-        int h = s.height(), w = s.width(), d = s.depths().length, k = Math.max(1, (int) Math.ceil(120.0 / w));
+        int h = s.height(), w = s.width(), d = s.depths().length;
         List<BufferedImage> tiles = new ArrayList<>();
         List<String> caps = new ArrayList<>();
-        for (int i = 0; i < d; i++) {
-            tiles.add(Grid.enlarge(Volumes.maskSlice(s.mask3d(), d, h, w, i), k));
-            caps.add(String.format(Locale.ROOT, "%d: z %.1f", i, s.depths()[i]));
+        for (int i : Volumes.evenly(d, Volumes.MAX_SLICES)) {
+            tiles.add(Volumes.readable(Volumes.maskSlice(s.mask3d(), d, h, w, i)));
+            caps.add(String.format(Locale.ROOT, "plane %d, z %.3g", i, s.depths()[i]));
         }
-        tiles.add(Grid.enlarge(ColorMap.VIRIDIS.apply(s.mask2d(), h, w, 0f, 1f), k));
-        caps.add("2D mask");
+        tiles.add(Volumes.readable(ColorMap.VIRIDIS.apply(s.mask2d(), h, w, 0f, 1f)));
+        caps.add("2D mask (baseline)");
         float[] mean = new float[h * w];
         for (int i = 0; i < d; i++) for (int p = 0; p < h * w; p++) mean[p] += s.mask3d()[i * h * w + p] / d;
-        tiles.add(Grid.enlarge(ColorMap.VIRIDIS.apply(mean, h, w, 0f, 1f), k));
-        caps.add("3D, plane mean");
-        return titled(Grid.tile(tiles, Math.min(8, tiles.size()), caps, 4), String.format(Locale.ROOT,
-                "Mask volume in the reference view (camera %s), frame %d: planes back (0) to front, depth z; 0 dark, 1 yellow",
+        tiles.add(Volumes.readable(ColorMap.VIRIDIS.apply(mean, h, w, 0f, 1f)));
+        caps.add("3D mask, mean of planes");
+        BufferedImage grid = Volumes.withColourBar(Grid.tile(tiles, 6, caps, 4), ColorMap.VIRIDIS, 0f, 1f,
+                "mask: 0 = background MPI, 1 = dynamic MPI; 3D mask: " + Volumes.stats(s.mask3d()));
+        return titled(grid, String.format(Locale.ROOT,
+                "Mask volume in the reference view (camera %s), frame %d: planes far (0) to near, depth z",
                 r.table().row(0).getString("sources").split(",")[0], s.frame()));
     }
 

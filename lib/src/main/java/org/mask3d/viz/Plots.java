@@ -5,6 +5,8 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
@@ -68,10 +70,12 @@ public final class Plots {
         s.setAnnotationTextFontColor(Color.BLACK);
         s.setMarkerSize(8);
         s.setAntiAlias(true);
+        s.setSeriesColors(Palette.colors());
     }
 
     /**
-     * Adds a line (no markers) to a chart.
+     * Adds a line (no markers, 2 px wide) to a chart, coloured by its position in the chart: the n-th series gets
+     * {@link Palette#color Palette.color(n)}, so every multi-series plot uses the same distinct colours.
      *
      * @param chart a chart, e.g. from {@link #line}
      * @param name  series name, unique within the chart (shown in the legend)
@@ -96,9 +100,12 @@ public final class Plots {
             xs = new double[y.length];
             for (int i = 0; i < xs.length; i++) xs[i] = i;
         }
+        int index = chart.getSeriesCollection().size();
         XYSeries s = chart.addSeries(name, xs, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(Palette.color(index));
+        s.setLineStyle(new BasicStroke(2f));
         return s;
     }
 
@@ -108,7 +115,8 @@ public final class Plots {
      * <p>Coordinates are world coordinates in the OpenCV camera convention (x right, y down, z forward), and the
      * view looks down from above (from -y): world x is horizontal (right), world z is vertical (up); the y
      * coordinate is ignored. Each camera centre is a marker (one series, "cameras") labelled with an XChart
-     * {@link AnnotationText} just above it; a short segment from each centre along its forward direction
+     * {@link AnnotationText} placed where it overlaps no other label or marker (cameras at the same spot share one
+     * label, "0, 5"); a short segment from each centre along its forward direction
      * (projected onto the x–z plane, length 12% of the scene's extent) shows where it looks; the optional path
      * is a polyline (series "path"). The axes get equal scaling (one unit is as many pixels along x as along z)
      * for the chart's size at creation: the chart is laid out once to measure its plot area, and the longer
@@ -196,15 +204,74 @@ public final class Plots {
         setRanges(chart, r);
         equalise(chart, r);
 
-        // Labels sit about 12 pixels above their marker, now that the scale is fixed.
-        double zPerPixel = (r[3] - r[2]) / Math.max(1.0, plotHeight(chart, r));
-        for (int i = 0; i < n; i++) {
-            String text = labels == null ? Integer.toString(i) : labels[i];
-            if (text == null || text.isEmpty()) continue;
-            chart.addAnnotation(new AnnotationText(text, cx[i], cz[i] + 12 * zPerPixel, false));
-        }
+        placeLabels(chart, cx, cz, tips, labels, r);
         return chart;
     }
+
+    /**
+     * Labels that do not overlap: cameras whose markers fall within {@value #MERGE_PX} pixels of each other (e.g. the
+     * rows of a rig seen from above) share one label ("0, 5"); each label then takes the first of a few positions
+     * around its marker (above, below, right, left, then further out) whose box clears every label placed before,
+     * every marker and every direction segment.
+     */
+    private static void placeLabels(XYChart chart, double[] cx, double[] cz, double[][] tips, String[] labels,
+                                    double[] r) {
+        int n = cx.length;
+        BitmapEncoder.getBufferedImage(chart);   // lay out at the final ranges
+        double[] sx = new double[n], sy = new double[n];
+        for (int i = 0; i < n; i++) {
+            sx[i] = chart.getScreenXFromChart(cx[i]);
+            sy[i] = chart.getScreenYFromChart(cz[i]);
+        }
+        java.awt.FontMetrics fm = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics()
+                .getFontMetrics(chart.getStyler().getAnnotationTextFont());
+        List<double[]> taken = new ArrayList<>();   // boxes {x0, y0, x1, y1} in screen pixels
+        for (int i = 0; i < n; i++) {
+            taken.add(new double[] {sx[i] - 5, sy[i] - 5, sx[i] + 5, sy[i] + 5});
+            if (tips != null && tips[i] != null) {   // the direction segment, as its bounding box
+                double tx = chart.getScreenXFromChart(tips[i][0]), ty = chart.getScreenYFromChart(tips[i][1]);
+                taken.add(new double[] {Math.min(sx[i], tx) - 1, Math.min(sy[i], ty) - 1, Math.max(sx[i], tx) + 1,
+                    Math.max(sy[i], ty) + 1});
+            }
+        }
+        boolean[] done = new boolean[n];
+        double xPerPixel = (r[1] - r[0]) / Math.max(1.0, plotWidth(chart, r));
+        double zPerPixel = (r[3] - r[2]) / Math.max(1.0, plotHeight(chart, r));
+        for (int i = 0; i < n; i++) {
+            if (done[i]) continue;
+            StringBuilder text = new StringBuilder();
+            for (int j = i; j < n; j++) {
+                if (done[j] || Math.hypot(sx[j] - sx[i], sy[j] - sy[i]) > MERGE_PX) continue;
+                done[j] = true;
+                String t = labels == null ? Integer.toString(j) : labels[j];
+                if (t == null || t.isEmpty()) continue;
+                if (text.length() > 0) text.append(", ");
+                text.append(t);
+            }
+            if (text.length() == 0) continue;
+            double w = fm.stringWidth(text.toString()), h = fm.getAscent() + fm.getDescent();
+            double[][] offsets = {{0, -14}, {0, 14}, {w / 2 + 9, 0}, {-w / 2 - 9, 0}, {0, -28}, {0, 28},
+                {w / 2 + 9, -16}, {-w / 2 - 9, -16}, {w / 2 + 9, 16}, {-w / 2 - 9, 16}, {0, -42}, {0, 42}};
+            double[] best = offsets[0];
+            for (double[] o : offsets) {
+                double[] box = {sx[i] + o[0] - w / 2 - 1, sy[i] + o[1] - h / 2 - 1, sx[i] + o[0] + w / 2 + 1,
+                    sy[i] + o[1] + h / 2 + 1};
+                boolean clear = true;
+                for (double[] t : taken) {
+                    if (box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3]) { clear = false; break; }
+                }
+                if (clear) { best = o; break; }
+            }
+            taken.add(new double[] {sx[i] + best[0] - w / 2 - 1, sy[i] + best[1] - h / 2 - 1,
+                sx[i] + best[0] + w / 2 + 1, sy[i] + best[1] + h / 2 + 1});
+            // screen y grows downwards, chart z upwards
+            chart.addAnnotation(new AnnotationText(text.toString(), cx[i] + best[0] * xPerPixel,
+                    cz[i] - best[1] * zPerPixel, false));
+        }
+    }
+
+    /** Markers closer than this (pixels) share one label in {@link #cameraTopView}. */
+    private static final int MERGE_PX = 4;
 
     /** [xmin, xmax, zmin, zmax] over centres, path and tips, widened by margin on every side. */
     private static double[] bounds(double[][] centers, double[][] path, double[][] tips, double margin) {

@@ -107,6 +107,61 @@ class PlotsTest {
         assertEquals(640, ImageIO.read(dir.resolve("one.png").toFile()).getWidth());
     }
 
+    private static Object field(Object o, String name) throws Exception {
+        Field f = AnnotationText.class.getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(o);
+    }
+
+    @Test
+    void cameraLabelsMergeAtOneSpotAndDoNotOverlap() throws Exception {
+        // Two rows of five seen from above: rows coincide in x-z, so each column shares one label "i, i+5".
+        double[][] centers = new double[10][];
+        for (int i = 0; i < 10; i++) centers[i] = new double[] {0.08 * (i % 5), (i < 5 ? -0.04 : 0.04), 0};
+        XYChart c = Plots.cameraTopView("", centers, null, null, null);
+        List<Object> notes = annotations(c);
+        assertEquals(5, notes.size());
+        for (int i = 0; i < 5; i++) assertEquals(i + ", " + (i + 5), field(notes.get(i), "text"));
+
+        // Long labels on cameras a few pixels apart: their boxes (in screen pixels) must not intersect.
+        double[][] row = {{0, 0, 0}, {0.02, 0, 0}, {0.04, 0, 0}, {0.06, 0, 0}, {1, 0, 1}};
+        String[] labels = {"camera 0 (ref)", "camera 1", "camera 2", "camera 3", "far"};
+        XYChart r = Plots.cameraTopView("", row, null, labels, null);
+        Plots.toImage(r);
+        var fm = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics()
+                .getFontMetrics(r.getStyler().getAnnotationTextFont());
+        List<Object> ln = annotations(r);
+        assertEquals(5, ln.size());
+        double[][] boxes = new double[5][];
+        for (int i = 0; i < 5; i++) {
+            double x = r.getScreenXFromChart((double) field(ln.get(i), "x"));
+            double y = r.getScreenYFromChart((double) field(ln.get(i), "y"));
+            double w = fm.stringWidth((String) field(ln.get(i), "text")), h = fm.getAscent() + fm.getDescent();
+            boxes[i] = new double[] {x - w / 2, y - h / 2, x + w / 2, y + h / 2};
+        }
+        for (int i = 0; i < 5; i++) {
+            for (int j = i + 1; j < 5; j++) {
+                boolean overlap = boxes[i][0] < boxes[j][2] && boxes[j][0] < boxes[i][2]
+                        && boxes[i][1] < boxes[j][3] && boxes[j][1] < boxes[i][3];
+                assertFalse(overlap, "labels " + labels[i] + " and " + labels[j] + " overlap");
+            }
+        }
+    }
+
+    @Test
+    void seriesTakeDistinctPaletteColours() {
+        XYChart c = Plots.line("", "x", "y");
+        java.util.Set<java.awt.Color> seen = new java.util.HashSet<>();
+        for (int i = 0; i < Palette.SIZE; i++) {
+            XYSeries s = Plots.series(c, "s" + i, null, new double[] {i, i + 1});
+            assertEquals(Palette.color(i), s.getLineColor());
+            seen.add(s.getLineColor());
+        }
+        assertEquals(Palette.SIZE, seen.size(), "every series in its own colour");
+        assertEquals(Palette.color(0), Palette.color(Palette.SIZE));
+        assertThrows(IllegalArgumentException.class, () -> Palette.color(-1));
+    }
+
     @Test
     void cameraTopViewValidates() {
         assertThrows(IllegalArgumentException.class, () -> Plots.cameraTopView("", new double[0][], null, null, null));
