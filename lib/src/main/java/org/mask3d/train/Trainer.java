@@ -98,7 +98,7 @@ public final class Trainer {
 
     private static String stageName(TrainConfig.Stage s) { return s == TrainConfig.Stage.MASK ? "mask" : "mpi"; }
 
-    /** The device of the config's {@code device} key. */
+    /** The device of the config's {@code device} key: {@code auto} takes DJL's first GPU when the engine sees one. */
     public static Device device(TrainConfig c) {
         int gpus = Engine.getInstance().getGpuCount();
         return switch (c.device()) {
@@ -109,6 +109,18 @@ public final class Trainer {
             }
             default -> gpus > 0 ? Device.gpu() : Device.cpu();
         };
+    }
+
+    /**
+     * The one line saying where training runs, e.g. {@code training on gpu(0) (device = auto; DJL sees 1 GPU)}; on the
+     * CPU under {@code auto}, how to let DJL reach a CUDA libtorch.
+     */
+    static String deviceLine(String choice, int gpus, Device d) {
+        String seen = gpus == 0 ? "DJL sees no GPU" : "DJL sees " + gpus + " GPU" + (gpus == 1 ? "" : "s");
+        String line = "training on " + (d.isGpu() ? "gpu(" + d.getDeviceId() + ")" : "cpu") + " (device = " + choice + "; " + seen;
+        if (d.isGpu() || !"auto".equals(choice)) return line + ")";
+        return line + ", libtorch " + Engine.getInstance().getVersion() + "; for a CUDA libtorch run ./mask3d --djl-online"
+                + " or set PYTORCH_LIBRARY_PATH, see the README's \"GPU training with DJL\")";
     }
 
     /**
@@ -198,6 +210,7 @@ public final class Trainer {
         Path last = checkRunDir(run, c, mode);
         Path ckDir = checkpointsDir(c, run);
         Device device = device(c);
+        l.message(deviceLine(c.device(), Engine.getInstance().getGpuCount(), device));
         long seed = c.seed();
         Engine.getInstance().setRandomSeed((int) seed);
         try (NDManager manager = NDManager.newBaseManager(device)) {
