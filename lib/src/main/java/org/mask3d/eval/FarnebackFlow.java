@@ -212,7 +212,7 @@ public final class FarnebackFlow {
                 gram[a * 6 + b] = s;
             }
         }
-        double[] inv = invert(gram, 6);
+        double[] inv = org.mask3d.geometry.Mat.inverse(gram);
         float[] out = new float[h * w * 5];
         for (int p = 0; p < h * w; p++) {
             double[] m = {m00[p], m10[p], m01[p], m20[p], m02[p], m11[p]};
@@ -223,30 +223,6 @@ public final class FarnebackFlow {
             }
         }
         return out;
-    }
-
-    /** Gauss-Jordan inverse of an n×n row-major matrix with partial pivoting. */
-    static double[] invert(double[] a, int n) {
-        double[] m = a.clone(), inv = new double[n * n];
-        for (int i = 0; i < n; i++) inv[i * n + i] = 1;
-        for (int c = 0; c < n; c++) {
-            int piv = c;
-            for (int r = c + 1; r < n; r++) if (Math.abs(m[r * n + c]) > Math.abs(m[piv * n + c])) piv = r;
-            if (m[piv * n + c] == 0) throw new IllegalStateException("singular polynomial-expansion matrix");
-            for (int j = 0; j < n; j++) {
-                double t = m[c * n + j]; m[c * n + j] = m[piv * n + j]; m[piv * n + j] = t;
-                t = inv[c * n + j]; inv[c * n + j] = inv[piv * n + j]; inv[piv * n + j] = t;
-            }
-            double d = m[c * n + c];
-            for (int j = 0; j < n; j++) { m[c * n + j] /= d; inv[c * n + j] /= d; }
-            for (int r = 0; r < n; r++) {
-                if (r == c) continue;
-                double f = m[r * n + c];
-                if (f == 0) continue;
-                for (int j = 0; j < n; j++) { m[r * n + j] -= f * m[c * n + j]; inv[r * n + j] -= f * inv[c * n + j]; }
-            }
-        }
-        return inv;
     }
 
     /** The per-pixel normal equations {@code [g11, g12, g22, h1, h2]} (x first) for the current flow, [H, W, 5]. */

@@ -120,21 +120,7 @@ public final class Untrusted {
     public static long maxBytes() {
         String p = System.getProperty(MAX_BYTES_PROPERTY);
         if (p == null || p.isBlank()) return Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 2);
-        String t = p.trim().toLowerCase();
-        long unit = 1;
-        char last = t.charAt(t.length() - 1);
-        if (last == 'k' || last == 'm' || last == 'g') {
-            unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            long v = Math.multiplyExact(Long.parseLong(t), unit);
-            if (v > 0) return v;
-        } catch (NumberFormatException | ArithmeticException ignored) {
-            // reported below
-        }
-        throw new InputException("system property " + MAX_BYTES_PROPERTY + " must be a positive size in bytes (e.g. 2g), got "
-                + quote(p));
+        return MemoryLimit.parseSize(p, MAX_BYTES_PROPERTY);
     }
 
     /**
