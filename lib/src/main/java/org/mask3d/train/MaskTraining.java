@@ -80,7 +80,12 @@ public final class MaskTraining implements TrainingStage {
     }
 
     @Override public String name() { return "mask"; }
-    @Override public Map<String, UNet3d> networks() { return Map.of("mpi_net", mpiNet, "mask_net", maskNet); }
+    @Override public Map<String, UNet3d> networks() {
+        Map<String, UNet3d> nets = new LinkedHashMap<>();   // in this order in checkpoint.json (Map.of's order changes between JVMs)
+        nets.put("mpi_net", mpiNet);
+        nets.put("mask_net", maskNet);
+        return nets;
+    }
     @Override public UNet3d trainable() { return maskNet; }
     @Override public int dataSize() { return train.scenes().size(); }
 
