@@ -123,15 +123,7 @@ public final class FarnebackFlow {
     private static float[] level(float[] img, int height, int width, double sigma, int h, int w) {
         float[] s = img;
         if (sigma > 0) {
-            int ksize = Math.max(3, ((int) Math.round(sigma * 5)) | 1);
-            double[] g = new double[ksize];
-            double sum = 0;
-            for (int i = 0; i < ksize; i++) {
-                double x = i - ksize / 2;
-                g[i] = Math.exp(-x * x / (2 * sigma * sigma));
-                sum += g[i];
-            }
-            for (int i = 0; i < ksize; i++) g[i] /= sum;
+            double[] g = Metrics.gaussianKernel1d(Math.max(3, ((int) Math.round(sigma * 5)) | 1), sigma);
             s = separable(img, height, width, g, g);
         }
         return h == height && w == width ? s : resize(s, height, width, 1, h, w);

@@ -437,22 +437,7 @@ public final class Lpips implements AutoCloseable {
 
     /** PyTorch's bilinear upsampling with {@code align_corners=False}: source = (dst + 0.5)·in/out − 0.5, clamped at 0. */
     static float[] upsampleBilinear(float[] src, int h, int w, int oh, int ow) {
-        float[] out = new float[oh * ow];
-        double sy = (double) h / oh, sx = (double) w / ow;
-        for (int y = 0; y < oh; y++) {
-            double fy = Math.max(0, (y + 0.5) * sy - 0.5);
-            int y0 = Math.min((int) fy, h - 1), y1 = Math.min(y0 + 1, h - 1);
-            double ly = fy - y0;
-            for (int x = 0; x < ow; x++) {
-                double fx = Math.max(0, (x + 0.5) * sx - 0.5);
-                int x0 = Math.min((int) fx, w - 1), x1 = Math.min(x0 + 1, w - 1);
-                double lx = fx - x0;
-                double v = (1 - ly) * ((1 - lx) * src[y0 * w + x0] + lx * src[y0 * w + x1])
-                        + ly * ((1 - lx) * src[y1 * w + x0] + lx * src[y1 * w + x1]);
-                out[y * ow + x] = (float) v;
-            }
-        }
-        return out;
+        return FarnebackFlow.resize(src, h, w, 1, oh, ow);   // the same half-pixel-centre bilinear, one channel
     }
 
     private static void checkImage(float[] img, String what, int height, int width) {
