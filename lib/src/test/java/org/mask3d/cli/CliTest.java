@@ -120,6 +120,12 @@ class CliTest {
         Run r = run("parity", "--case", a.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("psv") && r.out().contains("fg_acc_alpha") && r.out().contains("all arrays within tolerance"));
+        assertTrue(r.out().contains("values > 1e-5"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.equals("  " + org.mask3d.eval.ParityTolerances.defaults().describe())),
+                "the tolerances' source is printed:\n" + r.out());
+        Run loose = run("parity", "--case", a.toString(), "--tol", "1e-4");
+        assertEquals(0, loose.code(), loose.out() + loose.err());
+        assertTrue(loose.out().contains("overridden by --tol 1e-4") && loose.out().contains("1.0e-04"), loose.out());
         Run withCkpt = run("parity", "--case", a.toString(), "--ckpt", ParityCaseTest.fixture("shared-a.ckpt").toString());
         assertEquals(0, withCkpt.code(), withCkpt.out() + withCkpt.err());
         assertTrue(withCkpt.out().contains("mpinet_out") && withCkpt.out().contains("mask "), withCkpt.out());
