@@ -174,9 +174,11 @@ public final class ParityTolerances {
      * Derives the tolerances from a measurement of the released code's float32 spread (the class doc gives the rule).
      *
      * <p>Expected: {@code {"card": "...", "torch": "...", "cases": [{"name": "gen-0", "arrays": {"psv": {"max_abs": 2.1e-5,
-     * ...}, ...}}, ...]}}. Other fields (seed, H, W, p99_abs, n, over_1e-5) are not used. A case may leave out arrays,
-     * but every array of {@link #MEASURED} must be measured by at least one case, and an array name outside it is an
-     * error (a typo would otherwise leave an array unmeasured).
+     * ...}, ...}}, ...]}}. Other fields (seed, H, W, p99_abs, n, over_1e-5, vs_f64, fixtures, note) are not used. A case
+     * may leave out arrays, but every array of {@link #MEASURED} must be measured by at least one case, and an array name
+     * outside it is an error (a typo would otherwise leave an array unmeasured). A case without {@code arrays} but with
+     * an {@code error} (the released code failed on it) is skipped and counted; {@code "cuda": false} (a CPU-only run,
+     * {@code arrays} null) is refused.
      *
      * @param json   the file's text
      * @param origin the file it came from, named in every error
@@ -193,6 +195,10 @@ public final class ParityTolerances {
         }
         String card = string(root, "card", origin);
         String torch = root.has("torch") && !root.get("torch").isJsonNull() ? string(root, "torch", origin) : null;
+        JsonElement cuda = root.get("cuda");
+        if (cuda != null && cuda.isJsonPrimitive() && cuda.getAsJsonPrimitive().isBoolean() && !cuda.getAsBoolean()) {
+            throw new InputException(origin + ": field 'cuda' is false: a run without CUDA has no CPU–CUDA spread to derive tolerances from");
+        }
         JsonElement casesE = root.get("cases");
         if (casesE == null || !casesE.isJsonArray()) throw bad(origin, "cases", "an array of measured cases", casesE);
         JsonArray cases = casesE.getAsJsonArray();
@@ -201,13 +207,16 @@ public final class ParityTolerances {
         double[] worst = new double[MEASURED.size()];
         String[] worstCase = new String[MEASURED.size()];
         int[] count = new int[MEASURED.size()];
+        int measuredCases = 0, failedCases = 0;
         for (int i = 0; i < cases.size(); i++) {
             String at = "cases[" + i + "]";
             JsonElement c = cases.get(i);
             if (!c.isJsonObject()) throw bad(origin, at, "an object", c);
             String name = string(c.getAsJsonObject(), "name", origin, at + ".name");
             JsonElement arraysE = c.getAsJsonObject().get("arrays");
+            if (arraysE == null && c.getAsJsonObject().has("error")) { failedCases++; continue; }   // the release failed on it
             if (arraysE == null || !arraysE.isJsonObject()) throw bad(origin, at + ".arrays", "an object of arrays", arraysE);
+            measuredCases++;
             for (Map.Entry<String, JsonElement> a : arraysE.getAsJsonObject().entrySet()) {
                 String field = at + ".arrays." + a.getKey();
                 int k = MEASURED.indexOf(a.getKey());
@@ -243,8 +252,9 @@ public final class ParityTolerances {
         }
         String description = String.format(Locale.ROOT,
                 "tolerances: %s × the released code's largest float32 spread |CPU − CUDA| per array (at least 1e-5; depths 1e-5), "
-                        + "measured on %s%s, %d case%s (%s)",
-                fmtMargin(), card, torch == null ? "" : ", torch " + torch, cases.size(), cases.size() == 1 ? "" : "s", origin);
+                        + "measured on %s%s, %d case%s%s (%s)",
+                fmtMargin(), card, torch == null ? "" : ", torch " + torch, measuredCases, measuredCases == 1 ? "" : "s",
+                failedCases == 0 ? "" : " (" + failedCases + " more on which the released code fails)", origin);
         return new ParityTolerances(without, with, description, spreads);
     }
 

@@ -109,6 +109,25 @@ public class ParityTolerancesTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
+    @Test void theMeasurementScriptsOwnShape() {
+        // as lib/benchmarks/parity-release-float32-spread.py writes it: a case the release fails on, extra fields
+        String failed = "{\"name\": \"gen-s1-45x80\", \"seed\": 1, \"H\": 45, \"W\": 80, \"error\": \"The size of tensor a (46) must match\"}";
+        String ok = caseJson("gen-s0-48x64", 2e-6).replace("\"arrays\"", "\"vs_f64\": {\"cpu\": {\"psv\": {\"max_abs\": 1}}}, \"arrays\"");
+        String json = "{\"card\": \"NVIDIA H100 80GB HBM3\", \"torch\": \"2.11.0+cu130\", \"cuda\": true, \"note\": \"n\", "
+                + "\"settings\": {\"cudnn.allow_tf32\": false}, \"cases\": [" + ok + ", " + failed + "], "
+                + "\"fixtures\": [{\"name\": \"shared-a\", \"device\": \"cuda\", \"arrays\": {\"psv\": {\"max_abs\": 3e-5}}}]}";
+        ParityTolerances t = ParityTolerances.derive(json, "p.json");
+        assertEquals(1e-5, t.of("psv", true), "the fixtures' replays are not CPU-CUDA spreads: not used");
+        assertTrue(t.describe().contains("NVIDIA H100 80GB HBM3, torch 2.11.0+cu130, 1 case (1 more on which the released code fails)"), t.describe());
+
+        String cpuOnly = "{\"card\": \"cpu-only\", \"cuda\": false, \"cases\": [{\"name\": \"g\", \"arrays\": null}]}";
+        InputException e = assertThrows(InputException.class, () -> ParityTolerances.derive(cpuOnly, "c.json"));
+        assertTrue(e.getMessage().startsWith("c.json: field 'cuda' is false"), e.getMessage());
+        String allFailed = "{\"card\": \"c\", \"cases\": [" + failed + "]}";
+        e = assertThrows(InputException.class, () -> ParityTolerances.derive(allFailed, "f.json"));
+        assertTrue(e.getMessage().contains("no case measures psv"), e.getMessage());
+    }
+
     @Test void aLaterCaseIsCheckedToo() {
         String json = measurement(caseJson("gen-0", 1e-6), "{\"name\": \"gen-1\", \"arrays\": {\"rgb\": {\"max_abs\": \"x\"}}}");
         InputException e = assertThrows(InputException.class, () -> ParityTolerances.derive(json, "m.json"));
