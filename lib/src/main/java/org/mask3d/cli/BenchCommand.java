@@ -13,19 +13,22 @@ import java.util.concurrent.Callable;
                 + "MPI once), with ratios and peak heap. 'data': synthetic rig generation, one frame read from each scene "
                 + "format, stage-2 samples and stage-1 batches, on data it generates (plus an authors' h5 file with --h5). "
                 + "'model': forward and forward+backward of the stage-1 and stage-2 steps (DJL, CPU) with peak memory, "
-                + "at the sizes given by --sizes."},
+                + "at the sizes given by --sizes. 'frames': the whole stage-2 frame on the GPU (mask3d's CUDA networks: PSV, "
+                + "MPINet3d, MaskNet3d, blend, one view; fp32 and bf16) per stage, with fps and GPU memory; sizes WxH "
+                + "(default 640x360,1920x1080); needs a CUDA GPU."},
         footer = {"", "Examples:",
                 "  ./mask3d bench render                         # 640x360, 32 planes",
                 "  ./mask3d bench render --width 1920 --height 1080 --iters 5",
                 "  ./mask3d bench render --no-djl --threads 4",
                 "  ./mask3d bench data",
                 "  ./mask3d bench data --h5 /tmp/h5full/scene900.h5",
-                "  ./mask3d bench model --sizes 64x64,128x128 --iters 1"})
+                "  ./mask3d bench model --sizes 64x64,128x128 --iters 1",
+                "  ./mask3d bench frames --sizes 640x360 --precisions fp32,bf16 --torch torch.jsonl --out frames.md"})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WHAT", description = "What to benchmark: ${COMPLETION-CANDIDATES}")
     What what;
 
-    enum What { render, data, model }
+    enum What { render, data, model, frames }
 
     @Option(names = "--width", defaultValue = "640", description = "Image width (default: ${DEFAULT-VALUE}).") int width;
     @Option(names = "--height", defaultValue = "360", description = "Image height (default: ${DEFAULT-VALUE}).") int height;
@@ -37,8 +40,20 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sizes", split = ",", description = "model: HxW sizes, smallest first (default: 64x64,128x128).") java.util.List<String> sizes;
     @Option(names = "--stage", description = "model: 1, 2 or both (default: both).") Integer stage;
+    @Option(names = "--precisions", split = ",", description = "frames: fp32, bf16 or both (default: both).") java.util.List<String> precisions;
+    @Option(names = "--torch", paramLabel = "FILE", description = "frames: JSON lines of lib/benchmarks/torch_frames.py from the same card, for the ratio table.") java.nio.file.Path torch;
+    @Option(names = "--out", paramLabel = "FILE", description = "frames: also write the markdown report here.") java.nio.file.Path out;
 
-    @Override public Integer call() throws java.io.IOException {
+    @Override public Integer call() throws Exception {
+        if (what == What.frames) {
+            java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("--iters", String.valueOf(iters), "--planes", String.valueOf(planes)));
+            if (sizes != null) { a.add("--sizes"); a.add(String.join(",", sizes)); }
+            if (precisions != null) { a.add("--precisions"); a.add(String.join(",", precisions)); }
+            if (torch != null) { a.add("--torch"); a.add(torch.toString()); }
+            if (out != null) { a.add("--out"); a.add(out.toString()); }
+            org.mask3d.bench.FrameBenchmark.main(a.toArray(new String[0]));
+            return 0;
+        }
         if (what == What.model) {
             int reps = Math.max(1, Math.min(iters, 3));
             System.out.printf("model benchmark: DJL %s / libtorch, CPU, %d cores, OMP_NUM_THREADS=%s, 32 planes, batch 1, random weights%n",

@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
                 + "image is the mask-blended MPI of two source cameras (released default 4 and 5). Weights come from an "
                 + "official Lightning .ckpt (models.mpi_net.*, models.mask_net.*) or a mask3d checkpoint folder.",
                 "Config keys (org.mask3d.workflow.RenderConfig; released): root_dir, bg_dir, out_dir, ckpt_path, img_wh; (mask3d): "
-                        + "indices, mode (blend|frame|background), device (auto|cpu|gpu), path_n, max_views, fps. Options override the file; "
+                        + "indices, mode (blend|frame|background), device (auto|cpu|gpu), precision (fp32|bf16), path_n, max_views, fps. Options override the file; "
                         + "render.txt in the output folder lists every key as used."},
         footer = {"", "Examples:",
                 "  ./mask3d render --config configs/render_video.txt",
@@ -48,7 +48,8 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "WxH", description = "Output size (img_wh; default 640x360).") String size;
     @Option(names = "--indices", split = ",", description = "The two source cameras (default 4,5).") List<Integer> indices;
     @Option(names = "--mode", description = "blend (default), frame (no mask) or background.") String mode;
-    @Option(names = "--device", description = "Renderer: auto (default), cpu or gpu.") String device;
+    @Option(names = "--device", description = "Sweep, networks and renderer: auto (default), cpu or gpu.") String device;
+    @Option(names = "--precision", description = "GPU networks: fp32 (default, the reference) or bf16 (tensor cores).") String precision;
     @Option(names = "--path-n", description = "Path poses per component (default 30).") Integer pathN;
     @Option(names = "--max-views", description = "Stop after this many views (default: the whole path).") Integer maxViews;
     @Option(names = "--fps", description = "Video frame rate (default 30).") Double fps;
@@ -72,10 +73,11 @@ final class RenderCommand implements Callable<Integer> {
         if (bg != null) s = new WithBackgrounds(s, bg);
         MpiRenderer renderer = Renderers.forDevice(dev);
         NovelViewVideo.Options o = new NovelViewVideo.Options(wh[0], wh[1], src, n, max, m);
-        System.out.printf("novel-view video of %s: %dx%d, sources %d (reference) and %d, %s, renderer %s%n", s.name(), wh[0], wh[1],
-                src[0], src[1], m.name().toLowerCase(Locale.ROOT), renderer.name());
+        Device device = Device.of(renderer).precision(org.mask3d.model.CudaUNet.Precision.parse(rc.precision()));
+        System.out.printf("novel-view video of %s: %dx%d, sources %d (reference) and %d, %s, %s%n", s.name(), wh[0], wh[1],
+                src[0], src[1], m.name().toLowerCase(Locale.ROOT), device.describe());
         NovelViewVideo.Result r;
-        try (MaskPipeline pipeline = MaskPipeline.open(ckptP, "", Device.of(renderer))) {
+        try (MaskPipeline pipeline = MaskPipeline.open(ckptP, "", device)) {
             int total = max > 0 ? max : 3 * n + 2 * n + 4 * n;
             try (ProgressBar pb = PrepareCommands.bar("render", total)) {
                 r = NovelViewVideo.render(s, pipeline, o, outP, pb::stepTo);
@@ -112,6 +114,7 @@ final class RenderCommand implements Callable<Integer> {
         if (indices != null) o.put("indices", indices.toString());
         if (mode != null) o.put("mode", mode);
         if (device != null) o.put("device", device);
+        if (precision != null) o.put("precision", precision);
         if (pathN != null) o.put("path_n", pathN.toString());
         if (maxViews != null) o.put("max_views", maxViews.toString());
         if (fps != null) o.put("fps", fps.toString());

@@ -2,6 +2,7 @@ package org.mask3d.model;
 
 import ai.djl.ndarray.NDManager;
 import org.mask3d.render.CpuRenderer;
+import org.mask3d.render.CudaRenderer;
 import org.mask3d.render.MpiRenderer;
 import org.mask3d.render.PlaneSweep;
 import org.mask3d.render.PlaneSweeper;
@@ -10,7 +11,7 @@ import org.mask3d.render.Renderers;
 /**
  * The device choice of the inference path, made once and passed down: which backend sweeps (CPU or CUDA), which
  * renders (CPU or CUDA, the MPI kept resident there through {@link MpiRenderer#prepare}) and where the networks run
- * ({@link #networks}: DJL on the CPU today). {@link #of(String)} takes a {@code --device} value: {@code cpu},
+ * ({@link #networks}: mask3d's CUDA kernels where the renderer is the CUDA one, else DJL on the CPU). {@link #of(String)} takes a {@code --device} value: {@code cpu},
  * {@code gpu} (CUDA, failing with the reason where absent) or {@code auto} (CUDA where a driver and device are present,
  * else the CPU with one line saying why).
  */
@@ -18,6 +19,7 @@ public final class Device implements AutoCloseable {
     private final PlaneSweeper sweeper;
     private final MpiRenderer renderer;
     private final boolean ownsRenderer;
+    private CudaUNet.Precision precision = CudaUNet.Precision.FP32;
 
     private Device(PlaneSweeper sweeper, MpiRenderer renderer, boolean ownsRenderer) {
         this.sweeper = sweeper;
@@ -45,13 +47,37 @@ public final class Device implements AutoCloseable {
 
     public MpiRenderer renderer() { return renderer; }
 
-    /** The network backend for this device: DJL (libtorch, CPU) today. */
+    /**
+     * The arithmetic of the GPU networks (float32 by default, the reference; bf16 on tensor cores where asked for).
+     * No effect on the CPU.
+     */
+    public Device precision(CudaUNet.Precision p) {
+        this.precision = java.util.Objects.requireNonNull(p);
+        return this;
+    }
+
+    public CudaUNet.Precision precision() { return precision; }
+
+    /** Whether the networks run on the GPU ({@link CudaNetworks}) rather than DJL on the CPU. */
+    public boolean gpuNetworks() { return renderer instanceof CudaRenderer; }
+
+    /**
+     * The network backend for this device: {@link CudaNetworks} (mask3d's kernels, in {@link #precision}) where the
+     * renderer is the CUDA one, else DJL (libtorch, CPU). The CUDA backend copies the weights when it is made: make
+     * it after loading them (as {@link MaskPipeline#open} does); training keeps to the CPU device.
+     */
     public NetworkBackend networks(MpiNet3d mpiNet, MaskNet3d maskNet, NDManager manager) {
+        if (renderer instanceof CudaRenderer cuda) {
+            return new CudaNetworks(cuda, mpiNet.hostWeights(), maskNet == null ? null : maskNet.hostWeights(), precision);
+        }
         return new DjlNetworks(mpiNet, maskNet, manager);
     }
 
-    /** E.g. {@code sweep cuda(NVIDIA H100), render cuda(NVIDIA H100)}. */
-    public String describe() { return "sweep " + sweeper.name() + ", render " + renderer.name(); }
+    /** E.g. {@code sweep cuda(NVIDIA H100), render cuda(NVIDIA H100), networks cuda-fp32}. */
+    public String describe() {
+        return "sweep " + sweeper.name() + ", render " + renderer.name() + ", networks "
+                + (gpuNetworks() ? "cuda-" + precision.name().toLowerCase(java.util.Locale.ROOT) : "djl-cpu");
+    }
 
     @Override public void close() {
         if (ownsRenderer && renderer instanceof AutoCloseable c) {

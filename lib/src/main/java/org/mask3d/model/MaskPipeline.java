@@ -91,6 +91,9 @@ public final class MaskPipeline implements AutoCloseable {
 
     public MpiRenderer renderer() { return device.renderer(); }
 
+    /** The network backend inference runs on ({@link CudaNetworks} on a GPU device, else {@link DjlNetworks}). */
+    public NetworkBackend networks() { return backend; }
+
     /** Stage 1 with the same MPINet3d and backend (the per-frame MPI alone is stage 1's output). */
     public MpiPipeline stage1() { return stage1; }
 

@@ -34,7 +34,7 @@ import java.util.Map;
 public abstract class UNet3d extends AbstractBlock {
 
     /** One Conv3dBlock's layout. */
-    record Layer(String name, int in, int out, int k, int pad, int stride, boolean actNorm) {}
+    private record Layer(String name, int in, int out, int k, int pad, int stride, boolean actNorm) {}
 
     private final int inChannels, outChannels, nf;
     private final List<Layer> layers = new ArrayList<>();
@@ -45,21 +45,9 @@ public abstract class UNet3d extends AbstractBlock {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.nf = nf;
-        add("conv1_1", inChannels, nf, 7, 3, 1, true);
-        add("conv1_2", nf, nf * 2, 7, 3, 2, true);
-        add("conv2_1", nf * 2, nf * 2, 3, 1, 1, true);
-        add("conv2_2", nf * 2, nf * 4, 3, 1, 2, true);
-        add("conv3_1", nf * 4, nf * 4, 3, 1, 1, true);
-        add("conv3_2", nf * 4, nf * 8, 3, 1, 2, true);
-        add("conv4_1", nf * 8, nf * 8, 3, 1, 1, true);
-        add("conv4_2", nf * 8, nf * 8, 3, 1, 1, true);
-        add("conv5_1", nf * 16, nf * 4, 3, 1, 1, true);
-        add("conv5_2", nf * 4, nf * 4, 3, 1, 1, true);
-        add("conv6_1", nf * 8, nf * 2, 3, 1, 1, true);
-        add("conv6_2", nf * 2, nf * 2, 3, 1, 1, true);
-        add("conv7_1", nf * 4, nf * 2, 3, 1, 1, true);
-        add("conv7_2", nf * 2, nf, 3, 1, 1, true);
-        add("conv7_3", nf, outChannels, 3, 1, 1, false);
+        for (UNetTopology.Layer l : UNetTopology.layers(inChannels, outChannels, nf)) {
+            add(l.name(), l.in(), l.out(), l.k(), l.pad(), l.stride(), l.actNorm());
+        }
     }
 
     private void add(String name, int in, int out, int k, int pad, int stride, boolean actNorm) {
@@ -98,6 +86,18 @@ public abstract class UNet3d extends AbstractBlock {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The parameters as host arrays by released key (PyTorch layouts), e.g. for {@link CudaNetworks}. */
+    public Map<String, float[]> hostWeights() {
+        Map<String, float[]> w = new LinkedHashMap<>();
+        for (Parameter[] ps : params.values()) {
+            for (Parameter p : ps) {
+                if (!p.isInitialized()) throw new IllegalStateException(this + " is not initialised");
+                w.put(p.getName(), p.getArray().toFloatArray());
+            }
+        }
+        return w;
     }
 
     /** Number of scalar parameters (MPINet3d(6,2): 576,994; MaskNet3d(12,1): 593,241). */

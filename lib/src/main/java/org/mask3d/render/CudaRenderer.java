@@ -131,7 +131,7 @@ public final class CudaRenderer implements MpiRenderer, PlaneSweeper, AutoClosea
     }
 
     /** The PTX text of a kernel resource, NUL-terminated as cuModuleLoadData wants it. */
-    static byte[] ptx(String resource) {
+    public static byte[] ptx(String resource) {
         try (InputStream in = CudaRenderer.class.getResourceAsStream("cuda/" + resource)) {
             if (in == null) throw new IllegalStateException("missing resource org/mask3d/render/cuda/" + resource);
             byte[] b = in.readAllBytes();
@@ -206,6 +206,7 @@ public final class CudaRenderer implements MpiRenderer, PlaneSweeper, AutoClosea
         final double[] depths;
         final Camera ref;
         final CUdeviceptr a, b, mask;   // MPI: a (padded layout); BLEND: a = fg, b = bg, mask (dense)
+        boolean owned = true;           // false for wrapBlend: the buffers belong to the caller
         private boolean freed;
 
         Resident(Kind kind, boolean half, int planes, int height, int width, double[] depths, Camera ref,
@@ -231,6 +232,7 @@ public final class CudaRenderer implements MpiRenderer, PlaneSweeper, AutoClosea
         @Override public void close() {
             if (freed || closed) return;
             freed = true;
+            if (!owned) return;
             cuCtxSetCurrent(context);
             for (CUdeviceptr p : new CUdeviceptr[]{a, b, mask}) if (p != null) cuMemFree(p);
         }
@@ -272,6 +274,19 @@ public final class CudaRenderer implements MpiRenderer, PlaneSweeper, AutoClosea
         cuCtxSetCurrent(context);
         CUdeviceptr a = put(fg.rgba(), half), b = put(bg.rgba(), half), m = put(mask, half);
         return new Resident(Kind.BLEND, half, fg.planes(), fg.height(), fg.width(), fg.depths(), fg.ref(), a, b, m);
+    }
+
+    /**
+     * A float32 blend resident over GPU buffers the caller owns and keeps alive (not freed by its close): dense
+     * dynamic and background RGBA [D, H, W, 4] and the mask [D, H, W], e.g. written by the GPU networks.
+     */
+    public Resident wrapBlend(CUdeviceptr fg, CUdeviceptr bg, CUdeviceptr mask, int planes, int height, int width,
+                              double[] depths, Camera ref) {
+        check(planes);
+        if (depths.length != planes) throw new IllegalArgumentException(depths.length + " depths for " + planes + " planes");
+        Resident r = new Resident(Kind.BLEND, false, planes, height, width, depths, ref, fg, bg, mask);
+        r.owned = false;
+        return r;
     }
 
     /** An empty plain resident of the blend's size and storage, to {@link #blendInto}. */
@@ -519,12 +534,16 @@ public final class CudaRenderer implements MpiRenderer, PlaneSweeper, AutoClosea
     public final class PlaneSweepJob implements AutoCloseable {
         final int V, D, H, W;
         final boolean released;
-        final CUdeviceptr img = new CUdeviceptr(), packed = new CUdeviceptr(), meta = new CUdeviceptr(), out = new CUdeviceptr();
-        final long texels;
+        final CUdeviceptr img = new CUdeviceptr(), packed = new CUdeviceptr(), meta = new CUdeviceptr();
+        final CUdeviceptr out;
+        final boolean ownsOut;
+        final long texels, imageFloats;
+        final int[] imageOffsets;
         final double[] consts;
         private boolean freed;
 
-        PlaneSweepJob(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths, PlaneSweep.Sampling s) {
+        PlaneSweepJob(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths, PlaneSweep.Sampling s,
+                      CUdeviceptr into) {
             V = images.size(); D = depths.length; H = ref.height(); W = ref.width();
             released = s == PlaneSweep.Sampling.RELEASED;
             if (V != cameras.size()) throw new IllegalArgumentException(V + " images but " + cameras.size() + " cameras");
@@ -545,17 +564,38 @@ public final class CudaRenderer implements MpiRenderer, PlaneSweeper, AutoClosea
             }
             if (padded >= Integer.MAX_VALUE) throw new IllegalArgumentException("source images too large: " + padded + " texels");
             texels = padded;
-            float[] all = new float[(int) total];
-            for (int v = 0; v < V; v++) System.arraycopy(images.get(v), 0, all, m[3 * v], images.get(v).length);
+            imageFloats = total;
+            imageOffsets = m;
             consts = PlaneConstants.of(cameras, ref, depths).packed();
             cuCtxSetCurrent(context);
             cuMemAlloc(img, total * Sizeof.FLOAT);
-            cuMemcpyHtoD(img, Pointer.to(all), total * Sizeof.FLOAT);
             cuMemAlloc(packed, texels * 4 * Sizeof.FLOAT);
             cuMemAlloc(meta, m.length * (long) Sizeof.INT);
             cuMemcpyHtoD(meta, Pointer.to(m), m.length * (long) Sizeof.INT);
-            cuMemAlloc(out, outputBytes());
+            ownsOut = into == null;
+            out = ownsOut ? new CUdeviceptr() : into;
+            if (ownsOut) cuMemAlloc(out, outputBytes());
+            setImages(images);
         }
+
+        /**
+         * Replaces the source images (same cameras and sizes: e.g. the next video frame) without reallocating.
+         *
+         * @param images one [3, h, w] image per camera, in the order the job was made with
+         */
+        public void setImages(List<float[]> images) {
+            if (images.size() != V) throw new IllegalArgumentException("expected " + V + " images, got " + images.size());
+            cuCtxSetCurrent(context);
+            for (int v = 0; v < V; v++) {
+                float[] im = images.get(v);
+                long n = 3L * imageOffsets[3 * v + 1] * imageOffsets[3 * v + 2];
+                if (im.length != n) throw new IllegalArgumentException("image " + v + " must have " + n + " floats, got " + im.length);
+                cuMemcpyHtoD(img.withByteOffset((long) imageOffsets[3 * v] * Sizeof.FLOAT), Pointer.to(im), n * Sizeof.FLOAT);
+            }
+        }
+
+        /** The volume [3V, D, H, W] on the GPU (valid after {@link #launch}). */
+        public CUdeviceptr output() { return out; }
 
         /** Bytes the volume occupies (what the kernel writes). */
         public long outputBytes() { return 3L * V * D * H * W * Sizeof.FLOAT; }
@@ -596,15 +636,30 @@ public final class CudaRenderer implements MpiRenderer, PlaneSweeper, AutoClosea
             cuMemFree(img);
             cuMemFree(packed);
             cuMemFree(meta);
-            cuMemFree(out);
+            if (ownsOut) cuMemFree(out);
         }
     }
 
     /** Prepares a plane-sweep volume on the GPU (images and constants uploaded, output allocated). */
     public PlaneSweepJob planeSweepJob(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths,
                                        PlaneSweep.Sampling sampling) {
-        return new PlaneSweepJob(images, cameras, ref, depths, sampling);
+        return new PlaneSweepJob(images, cameras, ref, depths, sampling, null);
     }
+
+    /**
+     * A plane-sweep job that writes into a GPU buffer the caller owns ({@code 3V·D·H·W} floats at {@code into}, e.g.
+     * a channel range of a larger volume), so a frame's sweep lands where the networks read it.
+     */
+    public PlaneSweepJob planeSweepJob(List<float[]> images, List<Camera> cameras, Camera ref, double[] depths,
+                                       PlaneSweep.Sampling sampling, CUdeviceptr into) {
+        return new PlaneSweepJob(images, cameras, ref, depths, sampling, java.util.Objects.requireNonNull(into, "into"));
+    }
+
+    /** The CUDA context this renderer works in (the device's primary context): GPU buffers are shared through it. */
+    public CUcontext context() { return context; }
+
+    /** The device's compute capability, major version (9 on Hopper). */
+    public int computeMajor() { return ccMajor; }
 
     // ------------------------------------------------------------------------------------------ plumbing
 

@@ -97,6 +97,25 @@ public final class NovelViewVideo {
         Path frames = outDir.resolve("frames");
         long t0 = System.nanoTime();
         // the evaluation's inference: the same MPIs and blend as EvalMethod PER_FRAME / BACKGROUND / MASK3D
+        if (o.mode() == Mode.BLEND && pipeline.networks() instanceof org.mask3d.model.CudaNetworks nets
+                && renderer instanceof org.mask3d.render.CudaRenderer cuda && nets.hasMaskNet()) {
+            // everything resident on the GPU: the background MPI once, per frame only the two frames go up
+            int src1 = o.sources()[1];
+            double[] bd = scene.depthBounds();
+            double[] depths = PlaneDepths.inverseLinear(bd[0], bd[1], PlaneDepths.DEFAULT_PLANES);
+            try (org.mask3d.model.CudaFrames f = new org.mask3d.model.CudaFrames(cuda, nets, List.of(c0, scene.cameras().get(src1)),
+                    List.of(scene.background(ref), scene.background(src1)), depths, org.mask3d.render.PlaneSweep.Sampling.RELEASED)) {
+                int last = -1;
+                for (int i = 0; i < views; i++) {
+                    int t = i % scene.numFrames();
+                    if (t != last) f.frame(List.of(scene.frame(ref, t), scene.frame(src1, t)));
+                    last = t;
+                    Images.writePng(frames.resolve(String.format("%05d.png", i)), f.render(path.get(i)).rgb(), 3, h, w);
+                    if (progress != null) progress.accept(i + 1);
+                }
+            }
+            return new Result(frames, views, (System.nanoTime() - t0) / 1e9 / views, path.subList(0, views));
+        }
         MpiRenderer.Prepared[] cache = new MpiRenderer.Prepared[scene.numFrames()];
         try (EvalSession s = new EvalSession(scene, o.sources(), PlaneDepths.DEFAULT_PLANES, pipeline, EvalSession.Mask2dSettings.defaults())) {
             for (int i = 0; i < views; i++) {

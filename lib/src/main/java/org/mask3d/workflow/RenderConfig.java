@@ -33,7 +33,10 @@ public final class RenderConfig {
     public static final ConfigKey<String> MODE = ConfigKey.choice("mode", "blend",
             "blend (the method), frame (frame-by-frame MPI, no mask) or background", "blend", "frame", "background");
     public static final ConfigKey<String> DEVICE = ConfigKey.choice("device", "auto",
-            "renderer: auto (the CUDA renderer where a driver answers, else the Java renderer), cpu or gpu", "auto", "cpu", "gpu");
+            "where the sweep, the networks and the renderer run: auto (CUDA where a driver answers, else the CPU), cpu or gpu", "auto", "cpu", "gpu");
+    public static final ConfigKey<String> PRECISION = ConfigKey.choice("precision", "fp32",
+            "the GPU networks' arithmetic: fp32 (the reference) or bf16 (tensor cores, float32 accumulation); no effect on the CPU",
+            "fp32", "bf16");
     public static final ConfigKey<Integer> PATH_N = ConfigKey.integer("path_n", "30", "LLFF path poses per component (270 in all at 30)")
             .check(v -> v >= 1, "at least 1");
     public static final ConfigKey<Integer> MAX_VIEWS = ConfigKey.integer("max_views", "0", "stop after this many views; 0: the whole path")
@@ -42,7 +45,7 @@ public final class RenderConfig {
 
     /** The key table (names, types, defaults, docs, checks). */
     public static final ConfigSchema SCHEMA = new ConfigSchema(List.of(ROOT_DIR, BG_DIR, OUT_DIR, CKPT_PATH, IMG_WH, INDICES, MODE,
-            DEVICE, PATH_N, MAX_VIEWS, FPS));
+            DEVICE, PRECISION, PATH_N, MAX_VIEWS, FPS));
 
     private final ConfigSchema.Values values;
 
@@ -91,6 +94,9 @@ public final class RenderConfig {
     public String mode() { return values.get(MODE); }
     /** {@code auto}, {@code cpu} or {@code gpu}. */
     public String device() { return values.get(DEVICE); }
+
+    /** The GPU networks' precision ({@code fp32} or {@code bf16}). */
+    public String precision() { return values.get(PRECISION); }
     /** Path poses per component. */
     public int pathN() { return values.get(PATH_N); }
     /** Views to render; 0: the whole path. */
