@@ -233,15 +233,16 @@ def render_blended(full, fgm, K_ref, K_tgt, T, depths):
 # ----------------------------------------------------------------------------------------------------------------
 # The whole stage-2 forward pass (RenderNet, one batch item)
 
-def released_forward(mpi_net, mask_net, inp, device='cpu'):
+def released_forward(mpi_net, mask_net, inp, device='cpu', dtype=torch.float32):
     """inp: dict of numpy arrays as in a parity fixture (src_rgb, src_bg, src_w2c, src_K, tgt_w2c, tgt_K, bd).
     Returns a dict of numpy arrays named as the fixture's (depths, psv, mpinet_out, mpi_fg, mpi_bg, mask, rgb,
-    fg_acc_alpha)."""
+    fg_acc_alpha). The networks must be on that device in that dtype (float32 as released; float64 for a
+    reference). The inputs are read as float32 first, as the fixtures store them."""
     dev = torch.device(device)
-    f = lambda k: torch.from_numpy(np.ascontiguousarray(inp[k], dtype=np.float32)).to(dev)
+    f = lambda k: torch.from_numpy(np.ascontiguousarray(inp[k], dtype=np.float32)).to(dev, dtype)
     Ks, Es = f('src_K'), f('src_w2c')
     bd = np.asarray(inp['bd'], dtype=np.float32).ravel()
-    depths = depths_from_bd(bd[0], bd[1], dev)
+    depths = depths_from_bd(bd[0], bd[1], dev, dtype)
     imgs, bgs = f('src_rgb')[0, :, 0], f('src_bg')[0]
     with torch.no_grad():
         psv = plane_sweep([(imgs[0], 0), (imgs[1], 1), (bgs[0], 0), (bgs[1], 1)], Ks, Es, depths)[None]
