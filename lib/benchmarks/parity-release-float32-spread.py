@@ -158,7 +158,8 @@ def markdown(res):
     if len(ok) < len(res['cases']):
         L += ['', 'A failing case is the released code failing, not this script: for odd H (or W) the U-Net\'s '
               'output is one row (column) larger than its input (conv1_2 rounds up, the last upsampling is not '
-              'cropped), and `rgb = Σ w_v · PSV_v` cannot broadcast; the released code (the topology of METHOD.md §3.2) only runs at even H and W.']
+              'cropped), and `rgb = Σ w_v · PSV_v` cannot broadcast; the released code (the topology of METHOD.md §3.2) '
+              'only runs at even H and W.']
     L += ['', '## Largest over the cases (the spread a tolerance must cover)', '',
           '| array | ' + ('CUDA vs CPU | ' if have_cuda else '') + 'CPU f32 vs f64 | ' +
           ('CUDA f32 vs f64 |' if have_cuda else ''), '|---|---|' + ('---|---|' if have_cuda else '')]

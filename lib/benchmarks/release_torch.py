@@ -387,12 +387,13 @@ def selftest():
                 results[name] = 'refused: ' + str(e)
         p = os.path.join(d, 'good.ckpt')
         m = MPINet3d()
-        torch.save({'state_dict': collections.OrderedDict(('models.mpi_net.' + k, v) for k, v in m.state_dict().items())},
-                   p)
+        sd = collections.OrderedDict(('models.mpi_net.' + k, v) for k, v in m.state_dict().items())
+        torch.save({'state_dict': sd}, p)
         ck = load_checkpoint(p)
         ok = all(torch.equal(ck['state_dict']['models.mpi_net.' + k], v) for k, v in m.state_dict().items())
         results['good'] = 'loaded, equal' if ok else 'MISMATCH'
-    passed = all(v.startswith('refused') for k, v in results.items() if k != 'good') and results['good'] == 'loaded, equal'
+    refused = all(v.startswith('refused') for k, v in results.items() if k != 'good')
+    passed = refused and results['good'] == 'loaded, equal'
     return passed, results
 
 

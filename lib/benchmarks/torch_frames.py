@@ -284,7 +284,8 @@ def main():
     bad = [m for m in modes if m not in EAGER + COMPILE]
     if bad:
         ap.error('unknown modes %s (known: %s)' % (bad, ', '.join(EAGER + COMPILE)))
-    order = [(m, s) for m in modes if m in EAGER for s in sizes] + [(m, s) for m in modes if m in COMPILE for s in sizes]
+    order = [(m, s) for m in modes if m in EAGER for s in sizes] + \
+        [(m, s) for m in modes if m in COMPILE for s in sizes]
     for mode, (H, W) in order:
         left = a.budget_s - (time.time() - t0)
         if left <= 0:
