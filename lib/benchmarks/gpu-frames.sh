@@ -2,6 +2,7 @@
 # Runs on the GPU machine (no Java, no Maven there): the GPU networks' parity tests on the cases in PAYLOAD/cases,
 # then the whole-frame benchmark beside the PyTorch reference (torch_frames.py, same card) when it is in the payload.
 #   gpu-frames.sh PAYLOAD_DIR OUT_DIR [SIZES]      (payload: lib/benchmarks/make-payload.sh with GPU_CASES=DIR)
+#   env: TORCH_SIZES (space-separated WxH, default SIZES), TORCH_BUDGET_S, TORCH_COMPILE_S, NCU=1 (Nsight Compute pass)
 # Writes OUT_DIR/gpu.txt, frames-tests.txt, torch-frames.jsonl, frames.md.
 set -uo pipefail
 P="$(cd "$1" && pwd)"; O="$2"; SIZES="${3:-640x360,1920x1080}"; mkdir -p "$O"
@@ -16,8 +17,8 @@ timeout 300 "$JAVA" -Xmx24g -Dmask3d.gpuCases="$P/cases" -jar "$P/jars/junit-pla
 : > "$O/torch-frames.jsonl"
 if [ -f "$P/torch_frames.py" ]; then
   echo "== PyTorch reference (same card)"
-  for s in ${SIZES//,/ }; do w=${s%x*}; h=${s#*x}
-    timeout 240 python3 "$P/torch_frames.py" --height "$h" --width "$w" --planes 32 --iters 10 --budget-s 150 2>>"$O/torch-err.txt" | tee -a "$O/torch-frames.jsonl"
+  for s in ${TORCH_SIZES:-${SIZES//,/ }}; do w=${s%x*}; h=${s#*x}
+    timeout 240 python3 "$P/torch_frames.py" --height "$h" --width "$w" --planes 32 --iters 10 --budget-s ${TORCH_BUDGET_S:-150} --compile-timeout-s ${TORCH_COMPILE_S:-120} 2>>"$O/torch-err.txt" | tee -a "$O/torch-frames.jsonl"
   done
 fi
 echo "== frame benchmark"

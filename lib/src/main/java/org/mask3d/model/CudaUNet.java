@@ -361,7 +361,8 @@ public final class CudaUNet implements AutoCloseable {
         UNetTopology.Layer l = s.layer();
         CUdeviceptr[] p = weights.get(l.name());
         Tensor a = s.src0(), b = s.src1(), o = s.out();
-        CUdeviceptr pa = a == plan.input || (precision == Precision.FP32 && a.name.equals("input")) ? (precision == Precision.FP32 ? externalInput : at(a)) : at(a);
+        // float32 reads the caller's volume where bf16 reads its converted copy in the arena
+        CUdeviceptr pa = a.offset < 0 ? externalInput : at(a);
         CUdeviceptr pb = b == null ? null : at(b);
         int[] v = s.virtual();
         long blocks = blocks(s);
