@@ -15,7 +15,7 @@ timeout 300 "$JAVA" -Xmx24g -Dmask3d.gpuCases="$P/cases" -jar "$P/jars/junit-pla
   -cp "$CP:$P/jars/mask3d-lib-tests.jar" --disable-ansi-colors --select-class org.mask3d.model.CudaNetworksGpuTest \
   --details=tree --disable-banner 2>&1 | tee "$O/frames-tests.txt"
 : > "$O/torch-frames.jsonl"
-if [ -f "$P/torch_frames.py" ]; then
+if [ -f "$P/torch_frames.py" ] && [ -z "${SKIP_TORCH:-}" ]; then
   echo "== PyTorch reference (same card)"
   for s in ${TORCH_SIZES:-${SIZES//,/ }}; do w=${s%x*}; h=${s#*x}
     timeout 240 python3 "$P/torch_frames.py" --height "$h" --width "$w" --planes 32 --iters 10 --budget-s ${TORCH_BUDGET_S:-150} --compile-timeout-s ${TORCH_COMPILE_S:-120} 2>>"$O/torch-err.txt" | tee -a "$O/torch-frames.jsonl"
