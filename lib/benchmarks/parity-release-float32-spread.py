@@ -200,6 +200,15 @@ def main():
            'settings': {'matmul.allow_tf32': False, 'cudnn.allow_tf32': False, 'cudnn.deterministic': True,
                         'cudnn.benchmark': False},
            'cases': [], 'fixtures': []}
+    tag = re.sub(r'[^A-Za-z0-9.]+', '-', card).strip('-')
+    base = os.path.join(a.out, 'parity-release-float32-spread-%s' % tag)
+
+    def save():   # after every case: a run cut short by a time limit keeps what it measured
+        with open(base + '.json', 'w') as f:
+            json.dump(res, f, indent=1)
+        with open(base + '.md', 'w') as f:
+            f.write(markdown(res))
+
     for i in range(a.cases):
         H, W = SIZES[i % len(SIZES)]
         seed = i
@@ -223,6 +232,7 @@ def main():
         else:
             case['arrays'] = None
         res['cases'].append(case)
+        save()
         print('%s: %.1f s' % (name, time.time() - t0), file=sys.stderr)
     if a.fixtures:
         for npz in sorted(glob.glob(os.path.join(a.fixtures, '*.npz'))):
@@ -232,12 +242,7 @@ def main():
             for dev in ['cpu'] + (['cuda'] if cuda else []):
                 res['fixtures'].append({'name': os.path.basename(npz)[:-4], 'device': dev,
                                         'arrays': rt.replay(npz, ckpt, dev)})
-    tag = re.sub(r'[^A-Za-z0-9.]+', '-', card).strip('-')
-    base = os.path.join(a.out, 'parity-release-float32-spread-%s' % tag)
-    with open(base + '.json', 'w') as f:
-        json.dump(res, f, indent=1)
-    with open(base + '.md', 'w') as f:
-        f.write(markdown(res))
+    save()
     print(base + '.json')
     return 0
 
