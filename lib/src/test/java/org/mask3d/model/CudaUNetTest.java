@@ -250,6 +250,83 @@ class CudaUNetTest {
         check(source(r, 32, 32, 4, 4, 6, true), null, new int[]{4, 4, 6}, false, 3, 64, 1, 1, 8);
     }
 
+    /** conv_f32 as the kernel walks it: cin chunks of shared-memory weights ([group][cin][k³][8]), taps, 8 accumulators. */
+    static float[] emulateF32(float[][] srcs, int[] c, int[][] dims, float[][] aff, int[] vd, boolean up, float[] wt, int k,
+                              int cout, int stride, int pad, int[] od) {
+        int k3 = k * k * k, cin = c[0] + c[1], cc = k == 7 ? 2 : 16, groups = (cout + 7) / 8;
+        long nvox = (long) od[0] * od[1] * od[2];
+        float[] out = new float[(int) (cout * nvox)];
+        for (int g = 0; g < groups; g++) for (long v = 0; v < nvox; v++) {
+            int ox = (int) (v % od[2]), oy = (int) ((v / od[2]) % od[1]), oz = (int) (v / ((long) od[2] * od[1]));
+            float[] acc = new float[8];
+            for (int cb = 0; cb < cin; cb += cc) {
+                int cn = Math.min(cc, cin - cb);
+                float[] sw = java.util.Arrays.copyOfRange(wt, (g * cin + cb) * k3 * 8, (g * cin + cb + cn) * k3 * 8);
+                for (int ci = 0; ci < cn; ci++) {
+                    int ch = cb + ci, s = ch < c[0] ? 0 : 1, sc = s == 0 ? ch : ch - c[0];
+                    float a = aff[s] == null ? 1 : aff[s][2 * sc], b = aff[s] == null ? 0 : aff[s][2 * sc + 1];
+                    for (int dz = 0; dz < k; dz++) for (int dy = 0; dy < k; dy++) for (int dx = 0; dx < k; dx++) {
+                        int iz = oz * stride - pad + dz, iy = oy * stride - pad + dy, ix = ox * stride - pad + dx;
+                        float x = 0;
+                        if (iz >= 0 && iz < vd[0] && iy >= 0 && iy < vd[1] && ix >= 0 && ix < vd[2]) {
+                            int zz = up ? iz >> 1 : iz, yy = up ? iy >> 1 : iy, xx = up ? ix >> 1 : ix;
+                            x = Math.fma(srcs[s][((sc * dims[s][0] + zz) * dims[s][1] + yy) * dims[s][2] + xx], a, b);
+                        }
+                        for (int j = 0; j < 8; j++) acc[j] = Math.fma(x, sw[(ci * k3 + (dz * k + dy) * k + dx) * 8 + j], acc[j]);
+                    }
+                }
+            }
+            for (int j = 0; j < 8; j++) if (g * 8 + j < cout) out[(int) ((g * 8 + j) * nvox + v)] = acc[j];
+        }
+        return out;
+    }
+
+    @Test void f32KernelWalkMatchesAPlainConvolution() {
+        // the decoder case (two NCDHW sources, the first larger and cropped, upsampled, normalised on load) and a 7³
+        // stride-2 layer with 17 input channels (several weight chunks) and 10 outputs (two groups, one partial)
+        Random r = new Random(9);
+        for (int variant = 0; variant < 2; variant++) {
+            boolean up = variant == 0;
+            int k = up ? 3 : 7, stride = up ? 1 : 2, pad = up ? 1 : 3, cout = up ? 16 : 10;
+            int[] c = up ? new int[]{16, 8} : new int[]{17, 0};
+            int[][] dims = up ? new int[][]{{4, 6, 10}, {4, 5, 9}} : new int[][]{{8, 9, 13}, {1, 1, 1}};
+            int[] vd = up ? new int[]{8, 10, 18} : dims[0];
+            float[][] srcs = new float[2][], aff = new float[2][];
+            for (int s = 0; s < 2; s++) {
+                srcs[s] = new float[c[s] * dims[s][0] * dims[s][1] * dims[s][2]];
+                for (int i = 0; i < srcs[s].length; i++) srcs[s][i] = r.nextFloat() * 2 - 0.5f;
+                if (up) {
+                    aff[s] = new float[2 * c[s]];
+                    for (int i = 0; i < aff[s].length; i++) aff[s][i] = i % 2 == 0 ? 0.5f + r.nextFloat() : r.nextFloat() - 0.5f;
+                }
+            }
+            int cin = c[0] + c[1], k3 = k * k * k;
+            float[] w = new float[cout * cin * k3];
+            for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian() * 0.1f;
+            int[] od = new int[3];
+            for (int a = 0; a < 3; a++) od[a] = UNetTopology.convOut(vd[a], k, pad, stride);
+            float[] got = emulateF32(srcs, c, dims, aff, vd, up, CudaUNet.f32Layout(w, cout, cin, k), k, cout, stride, pad, od);
+            long nvox = (long) od[0] * od[1] * od[2];
+            double max = 0, scale = 0;
+            for (int co = 0; co < cout; co++) for (int v = 0; v < nvox; v++) {
+                int ox = (int) (v % od[2]), oy = (int) ((v / od[2]) % od[1]), oz = (int) (v / ((long) od[2] * od[1]));
+                double sum = 0;
+                for (int ch = 0; ch < cin; ch++) for (int tap = 0; tap < k3; tap++) {
+                    int iz = oz * stride - pad + tap / (k * k), iy = oy * stride - pad + (tap / k) % k, ix = ox * stride - pad + tap % k;
+                    if (iz < 0 || iy < 0 || ix < 0 || iz >= vd[0] || iy >= vd[1] || ix >= vd[2]) continue;
+                    int s = ch < c[0] ? 0 : 1, sc = s == 0 ? ch : ch - c[0];
+                    int zz = up ? iz / 2 : iz, yy = up ? iy / 2 : iy, xx = up ? ix / 2 : ix;
+                    double x = srcs[s][((sc * dims[s][0] + zz) * dims[s][1] + yy) * dims[s][2] + xx];
+                    if (up) x = x * aff[s][2 * sc] + aff[s][2 * sc + 1];
+                    sum += x * w[(co * cin + ch) * k3 + tap];
+                }
+                max = Math.max(max, Math.abs(sum - got[(int) (co * nvox + v)]));
+                scale = Math.max(scale, Math.abs(sum));
+            }
+            assertTrue(scale > 0.5 && max < 1e-5 * scale, "variant " + variant + ": max |err| " + max + " of " + scale);
+        }
+    }
+
     @Test void ptxHoldsEveryLaunchedKernel() throws IOException {
         for (String ptx : new String[]{"unet3d.sm_90.ptx", "unet3d.compute_75.ptx"}) {
             String text;
