@@ -120,9 +120,16 @@ public class ParityTolerancesTest {
         assertEquals(1e-5, t.of("psv", true), "the fixtures' replays are not CPU-CUDA spreads: not used");
         assertTrue(t.describe().contains("NVIDIA H100 80GB HBM3, torch 2.11.0+cu130, 1 case (1 more on which the released code fails)"), t.describe());
 
-        String cpuOnly = "{\"card\": \"cpu-only\", \"cuda\": false, \"cases\": [{\"name\": \"g\", \"arrays\": null}]}";
-        InputException e = assertThrows(InputException.class, () -> ParityTolerances.derive(cpuOnly, "c.json"));
-        assertTrue(e.getMessage().startsWith("c.json: field 'cuda' is false"), e.getMessage());
+        // without CUDA: the release's float32 error against its own float64 run on the CPU (vs_f64.cpu) is the basis
+        String f64 = caseJson("g", 5e-6, "rgb=2e-5").replace("\"arrays\": {", "\"arrays\": null, \"vs_f64\": {\"cpu\": {") + "}";
+        String cpuOnly = "{\"card\": \"cpu-only\", \"torch\": \"1.13.1\", \"cuda\": false, \"cases\": [" + f64 + ", " + failed + "]}";
+        ParityTolerances c = ParityTolerances.derive(cpuOnly, "c.json");
+        assertEquals(8e-5, c.of("rgb", true), 1e-12);
+        assertEquals(2e-5, c.of("mask", true), 1e-12);
+        assertTrue(c.describe().contains("error against its own float64 run on the CPU"), c.describe());
+        String noF64 = "{\"card\": \"cpu-only\", \"cuda\": false, \"cases\": [{\"name\": \"g\", \"arrays\": null}]}";
+        InputException e = assertThrows(InputException.class, () -> ParityTolerances.derive(noF64, "c.json"));
+        assertTrue(e.getMessage().contains("cases[0].vs_f64.cpu"), e.getMessage());
         String allFailed = "{\"card\": \"c\", \"cases\": [" + failed + "]}";
         e = assertThrows(InputException.class, () -> ParityTolerances.derive(allFailed, "f.json"));
         assertTrue(e.getMessage().contains("no case measures psv"), e.getMessage());
