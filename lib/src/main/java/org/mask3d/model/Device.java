@@ -67,11 +67,21 @@ public final class Device implements AutoCloseable {
      * it after loading them (as {@link MaskPipeline#open} does); training keeps to the CPU device.
      */
     public NetworkBackend networks(MpiNet3d mpiNet, MaskNet3d maskNet, NDManager manager) {
-        if (renderer instanceof CudaRenderer cuda) {
-            return new CudaNetworks(cuda, mpiNet.hostWeights(), maskNet == null ? null : maskNet.hostWeights(), precision);
+        DjlNetworks cpu = new DjlNetworks(mpiNet, maskNet, manager);
+        if (!(renderer instanceof CudaRenderer cuda)) return cpu;
+        NetworkBackend gpu;
+        try {
+            gpu = new CudaNetworks(cuda, mpiNet.hostWeights(), maskNet == null ? null : maskNet.hostWeights(), precision);
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("networks: " + cpu.name() + " (CUDA networks not available: " + e.getMessage() + ")");
+            return cpu;
         }
-        return new DjlNetworks(mpiNet, maskNet, manager);
+        // checked against DJL on a small volume first: a misbehaving GPU falls back to the CPU with one line
+        return NetworkCheck.checked(gpu, cpu, precision == CudaUNet.Precision.FP32 ? FP32_CHECK : BF16_CHECK, System.err);
     }
+
+    /** Largest difference from DJL on {@link NetworkCheck}'s volume at which the GPU networks are used. */
+    public static final double FP32_CHECK = 1e-3, BF16_CHECK = 5e-2;
 
     /** E.g. {@code sweep cuda(NVIDIA H100), render cuda(NVIDIA H100), networks cuda-fp32}. */
     public String describe() {
