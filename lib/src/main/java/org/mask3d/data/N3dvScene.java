@@ -73,6 +73,8 @@ public final class N3dvScene implements Scene {
         public static Options defaults() { return new Options(0, 0, 0, 0, "cam00", 0); }
 
         public Options withSize(int w, int h) { return new Options(w, h, frameStart, frameEnd, testCamera, backgroundStride); }
+
+        public Options withTestCamera(String name) { return new Options(width, height, frameStart, frameEnd, name, backgroundStride); }
     }
 
     private final Path dir, cache;

@@ -57,7 +57,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
                          String staticMask, double staticThreshold, int staticDilate, Map<String, String[]> lpipsWeights,
                          Path vggWeights, String device, Path model, long trainSeed, int stage1Steps, int stage2Steps,
                          int stage1Crop, LossType maskLoss, List<LossType> lossAblation, int stripFrames,
-                         boolean exportViewer, Path outDir) {
+                         boolean exportViewer, Path outDir, String testCamera) {
 
     /** Metric names a config may list. */
     public static final List<String> METRICS = List.of("psnr", "psnr_clamped", "ssim", "ssim_released", "lpips_alex",
@@ -73,6 +73,9 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
     public static final ConfigKey<String> DATA = ConfigKey.string("data", "synthetic",
             "'synthetic' (the built-in rig, exact ground truth) or a scene: multi-camera folder, packed scene or the authors' .h5")
             .check(s -> !s.isEmpty(), "'synthetic' or a scene path");
+    public static final ConfigKey<String> TEST_CAMERA = ConfigKey.string("test_camera", "cam00",
+            "N3DV folders (data = a folder of camNN.mp4 + poses_bounds.npy): the held-out test camera, never a source")
+            .check(v -> v != null && v.matches("cam\\d+"), "a camera name like cam00");
     public static final ConfigKey<Long> SYNTHETIC_SEED = ConfigKey.longInteger("synthetic_seed", "1",
             "seed of the evaluation rig (the training rig uses train_seed: other textures and motion paths)");
     public static final ConfigKey<Integer> SYNTHETIC_FRAMES = atLeast(ConfigKey.integer("synthetic_frames", "8", "frames of the synthetic rigs"), 2);
@@ -151,7 +154,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
             .check(p -> p != null, "an output folder");
 
     /** The key table (names, types, defaults, docs, checks), in file order. */
-    public static final ConfigSchema SCHEMA = new ConfigSchema(List.of(DATA, SYNTHETIC_SEED, SYNTHETIC_FRAMES, IMG_WH, SOURCES, TARGETS,
+    public static final ConfigSchema SCHEMA = new ConfigSchema(List.of(DATA, TEST_CAMERA, SYNTHETIC_SEED, SYNTHETIC_FRAMES, IMG_WH, SOURCES, TARGETS,
             FRAMES, PLANES, PLANE_COUNTS, TRAIN_PLANE_COUNTS, METHODS, METRIC_NAMES, MASK2D_THRESHOLD, MASK2D_DILATE, MASK2D_SOFT,
             STATIC_MASK, STATIC_THRESHOLD, STATIC_DILATE, LPIPS_ALEX_BACKBONE, LPIPS_ALEX_HEAD, LPIPS_VGG_BACKBONE, LPIPS_VGG_HEAD,
             VGG_WEIGHTS, DEVICE, MODEL, TRAIN_SEED, STAGE1_STEPS, STAGE2_STEPS, STAGE1_CROP, MASK_LOSS, LOSS_ABLATION, STRIP_FRAMES,
@@ -245,7 +248,7 @@ public record EvalConfig(String data, long syntheticSeed, int syntheticFrames, i
                 new EvalSession.Mask2dSettings(v.get(MASK2D_THRESHOLD), v.get(MASK2D_DILATE), v.get(MASK2D_SOFT)), sm,
                 v.get(STATIC_THRESHOLD), v.get(STATIC_DILATE), lp, v.get(VGG_WEIGHTS), v.get(DEVICE), model, v.get(TRAIN_SEED),
                 v.get(STAGE1_STEPS), v.get(STAGE2_STEPS), v.get(STAGE1_CROP), v.get(MASK_LOSS), v.get(LOSS_ABLATION),
-                v.get(STRIP_FRAMES), v.get(EXPORT_VIEWER), v.get(OUT_DIR));
+                v.get(STRIP_FRAMES), v.get(EXPORT_VIEWER), v.get(OUT_DIR), v.get(TEST_CAMERA));
     }
 
     /** Whether the data is the built-in rig. */

@@ -217,7 +217,7 @@ public final class Evaluation {
         Path p = Path.of(c.data());
         if (!Files.exists(p)) throw new InputException("data: scene not found: " + p);
         // N3DV videos are decoded by ffmpeg straight at the evaluated size (never at 2704x2028 and then resized)
-        if (N3dvScene.isN3dv(p)) return N3dvScene.open(p, N3dvScene.Options.defaults().withSize(c.width(), c.height()));
+        if (N3dvScene.isN3dv(p)) return N3dvScene.open(p, N3dvScene.Options.defaults().withSize(c.width(), c.height()).withTestCamera(c.testCamera()));
         return ResizedScene.of(Scenes.open(p), c.width(), c.height());
     }
 

@@ -73,5 +73,18 @@ class N3dvCliTest {
                 "--set", "targets=[2]", "--set", "img_wh=[32, 24]", "--set", "planes=8", "--set", "plane_counts=[]");
         assertEquals(2, bad.code(), bad.out());
         assertTrue(bad.err().contains("camera 0 is cam00, the held-out test camera"), bad.err());
+
+        // another held-out camera by config key: camera 0 may then be a source
+        Path out2 = tmp.resolve("eval-cam01");
+        CliTest.Run other = CliTest.run("evaluate", "--config", "../configs/evaluate.txt", "--out", out2.toString(),
+                "--set", "data=" + n3dv, "--set", "model=" + ckpt, "--set", "static_mask=background", "--set", "sources=[0, 2]",
+                "--set", "targets=[3]", "--set", "img_wh=[32, 24]", "--set", "planes=8", "--set", "plane_counts=[]",
+                "--set", "test_camera=cam01", "--set", "methods=[mask3d]", "--set", "frames=[0, 2]");
+        assertEquals(0, other.code(), other.err() + other.out());
+        assertTrue(Files.readString(out2.resolve("protocol.json")).contains("\"test_camera\": \"cam01\""));
+        CliTest.Run typo = CliTest.run("evaluate", "--config", "../configs/evaluate.txt", "--out", tmp.resolve("typo").toString(),
+                "--set", "data=" + n3dv, "--set", "test_camera=camera1");
+        assertEquals(2, typo.code(), typo.out());
+        assertTrue(typo.err().contains("test_camera"), typo.err());
     }
 }
