@@ -36,6 +36,8 @@ public final class DatasetCheck {
             out.add(checkH5(path));
         } else if (Files.exists(path.resolve("pack.txt"))) {
             out.add(checkPacked(path));
+        } else if (N3dvScene.isN3dv(path)) {
+            out.add(checkN3dv(path));
         } else if (Files.exists(path.resolve("poses_bounds.npy"))) {
             out.add(checkFolder(path));
         } else if (Files.isRegularFile(path.resolve(SYNTH_MARKER))) {
@@ -75,6 +77,19 @@ public final class DatasetCheck {
                     s.hasForeground() ? "yes" : "no", bd[0], bd[1]);
         }
         return new Report(dir, "scene folder", summary, problems);
+    }
+
+    private static Report checkN3dv(Path dir) {
+        try {
+            N3dvScene s = N3dvScene.open(dir, N3dvScene.Options.defaults());
+            double[] bd = s.depthBounds();
+            return new Report(dir, "N3DV folder", String.format("%d cameras (%s), held-out %s, %d frames, %dx%d (methods work at "
+                            + "half size: --scale 0.5), no backgrounds (prepare n3dv makes them), MPI depths %.2f..%.2f",
+                    s.numCameras(), String.join(", ", s.cameraNames()), s.testCameraName(), s.numFrames(), s.width(), s.height(),
+                    bd[0], bd[1]), List.of());
+        } catch (InputException e) {
+            return new Report(dir, "N3DV folder", "", List.of(e.getMessage()));
+        }
     }
 
     private static Report checkH5(Path file) {

@@ -43,6 +43,19 @@ class N3dvCliTest {
         assertTrue(both.err().contains("--size or --scale"), both.err());
     }
 
+    @Test void prepareCheckKnowsTheN3dvLayout() throws Exception {
+        Path n3dv = scene();
+        CliTest.Run r = CliTest.run("prepare", "check", n3dv.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("N3DV folder"), r.out());
+        assertTrue(r.out().contains("4 cameras (cam00, cam01, cam03, cam04), held-out cam00"), r.out());
+        Files.delete(n3dv.resolve("cam00.mp4"));
+        CliTest.Run bad = CliTest.run("prepare", "check", n3dv.toString());
+        assertTrue(bad.code() != 0, bad.out());
+        assertTrue((bad.out() + bad.err()).contains("has 4 rows but"), bad.out() + bad.err());
+        assertTrue((bad.out() + bad.err()).contains("3 camNN.mp4 videos (cam01, cam03, cam04)"), bad.out() + bad.err());
+    }
+
     @Test void evaluateRunsOnTheN3dvFolder() throws Exception {
         Path n3dv = scene();
         Path ckpt = tmp.resolve("random.ckpt");
