@@ -37,7 +37,9 @@ final class CudaKernels implements AutoCloseable {
         this.context = renderer.context();
         cuCtxSetCurrent(context);
         tensorCores = renderer.computeMajor() >= 8;
-        ptxName = renderer.computeMajor() >= 9 ? "unet3d.sm_90.ptx" : "unet3d.compute_75.ptx";
+        // sm_90 on Hopper; Ampere/Ada need the compute_80 PTX for the bf16 MMA (compute_75's bf16 kernels trap)
+        int cc = renderer.computeMajor();
+        ptxName = cc >= 9 ? "unet3d.sm_90.ptx" : cc >= 8 ? "unet3d.compute_80.ptx" : "unet3d.compute_75.ptx";
         cuModuleLoadData(module, CudaRenderer.ptx(ptxName));
     }
 

@@ -328,13 +328,15 @@ class CudaUNetTest {
     }
 
     @Test void ptxHoldsEveryLaunchedKernel() throws IOException {
-        for (String ptx : new String[]{"unet3d.sm_90.ptx", "unet3d.compute_75.ptx"}) {
+        for (String ptx : new String[]{"unet3d.sm_90.ptx", "unet3d.compute_80.ptx", "unet3d.compute_75.ptx"}) {
             String text;
             try (InputStream in = org.mask3d.render.CudaRenderer.class.getResourceAsStream("cuda/" + ptx)) {
                 assertNotNull(in, ptx + " is on the class path");
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             for (String k : CudaKernels.KERNELS) assertTrue(text.contains(".entry " + k + "("), ptx + " has " + k);
+            // the tensor-core kernels are real where bf16 is offered (cc ≥ 8), a trap only in the Turing PTX
+            assertEquals(!ptx.contains("compute_75"), text.contains("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32"), ptx);
         }
         // and every bf16 kernel name the plan can ask for exists
         for (CudaUNet.Precision p : CudaUNet.Precision.values()) {
