@@ -57,6 +57,19 @@ public final class Adam implements AutoCloseable {
 
     /** One update with learning rate {@code lr} from the parameters' current gradients. */
     public void update(double lr) {
+        // libtorch's grad mode is per thread and on by default; DJL turns it off only on the thread that started the
+        // engine, so an update from another thread (a notebook cell, a worker) must turn it off itself for the
+        // in-place changes of the leaf parameters (restored after)
+        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try {
+            apply(lr);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private void apply(double lr) {
         step++;
         double bc1 = 1 - Math.pow(BETA1, step), bc2 = 1 - Math.pow(BETA2, step);
         double stepSize = lr / bc1, bc2Sqrt = Math.sqrt(bc2);
