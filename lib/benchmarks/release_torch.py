@@ -42,7 +42,7 @@ D_PLANES = 32
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Plane sweep (projector.py; as lib/benchmarks/psv-release-float32-noise.py)
+# Plane sweep (projector.py; also used by lib/benchmarks/psv-release-float32-noise.py)
 
 def meshgrid_pinhole(h, w, device):
     xs = torch.linspace(0, w - 1, steps=w, device=device) + 0.5
@@ -57,8 +57,9 @@ def divide_safe(num, denom):
     return num / tmp
 
 
-def batch_inverse_warp(src_im, depths, src_int, inv_tgt_int, trnsf):
-    """src_im [B,3,H,W], depths [D,B], src_int [B,3,3], inv_tgt_int [B,3,3], trnsf [B,4,4] -> [B,3,D,H,W]."""
+def batch_inverse_warp(src_im, depths, src_int, inv_tgt_int, trnsf, return_coords=False):
+    """src_im [B,3,H,W], depths [D,B], src_int [B,3,3], inv_tgt_int [B,3,3], trnsf [B,4,4] -> [B,3,D,H,W]
+    (and the normalised sampling grid [D,B,H,W,2] with return_coords)."""
     b, _, h, w = src_im.shape
     src_h, src_w = h, w
     im_coord = meshgrid_pinhole(h, w, src_im.device).to(src_im.dtype)
@@ -77,7 +78,8 @@ def batch_inverse_warp(src_im, depths, src_int, inv_tgt_int, trnsf):
     im_coord[..., 1] = im_coord[..., 1] / src_h * 2 - 1.
     warped = F.grid_sample(src_im.repeat(depths.shape[0], 1, 1, 1), im_coord.view(-1, *(im_coord.shape[2:])),
                            align_corners=True)
-    return warped.view(depths.shape + (3, h, w)).permute([1, 2, 0, 3, 4])
+    warped = warped.view(depths.shape + (3, h, w)).permute([1, 2, 0, 3, 4])
+    return (warped, im_coord) if return_coords else warped
 
 
 def depths_from_bd(near, far, device, dtype=torch.float32, planes=D_PLANES):
