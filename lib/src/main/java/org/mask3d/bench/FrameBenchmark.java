@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The whole stage-2 frame on the GPU ({@link CudaFrames}): per stage (PSV of the two frames, MPINet3d + head,
@@ -84,7 +82,7 @@ public final class FrameBenchmark {
                 }
             }
         }
-        List<Map<String, Object>> ref = torch != null && Files.exists(torch) ? torchRows(torch) : List.of();
+        List<TorchRow> ref = torch != null && Files.exists(torch) ? torchRows(torch) : List.of();
         String md = markdown(device, rows, ref, iters);
         System.out.println(md);
         if (out != null) Files.writeString(out, md);
@@ -200,23 +198,23 @@ public final class FrameBenchmark {
 
     // ------------------------------------------------------------------------------------------ report
 
-    static List<Map<String, Object>> torchRows(Path jsonl) throws java.io.IOException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        Pattern num = Pattern.compile("\"(\\w+)\"\\s*:\\s*(-?[0-9.eE+-]+|\"[^\"]*\")");
+    /** One measured mode of torch_frames.py (lines without a frame time, e.g. failed or skipped modes, are left out). */
+    record TorchRow(String mode, int h, int w, double frameMs, String peakGib) {}
+
+    static List<TorchRow> torchRows(Path jsonl) throws java.io.IOException {
+        List<TorchRow> out = new ArrayList<>();
         for (String line : Files.readAllLines(jsonl)) {
             if (!line.trim().startsWith("{")) continue;
-            Map<String, Object> m = new LinkedHashMap<>();
-            Matcher mt = num.matcher(line);
-            while (mt.find()) {
-                String v = mt.group(2);
-                m.putIfAbsent(mt.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : Double.valueOf(v));
-            }
-            if (m.get("frame_ms") instanceof Double) out.add(m);
+            String ms = GpuBenchmark.field(line, "frame_ms"), gib = GpuBenchmark.field(line, "peak_gib");
+            if (!ms.matches("-?[0-9.eE+-]+")) continue;
+            out.add(new TorchRow(GpuBenchmark.field(line, "mode"), (int) Double.parseDouble(GpuBenchmark.field(line, "H")),
+                    (int) Double.parseDouble(GpuBenchmark.field(line, "W")), Double.parseDouble(ms),
+                    gib.matches("-?[0-9.eE+-]+") ? String.format(Locale.ROOT, "%.2f", Double.parseDouble(gib)) : ""));
         }
         return out;
     }
 
-    static String markdown(String device, List<Row> rows, List<Map<String, Object>> torch, int iters) {
+    static String markdown(String device, List<Row> rows, List<TorchRow> torch, int iters) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "# Whole frame on the GPU (%s)%n%n", device));
         b.append("mask3d's CUDA networks (`org.mask3d.bench.FrameBenchmark`, median of ").append(iters)
@@ -234,12 +232,11 @@ public final class FrameBenchmark {
         if (!torch.isEmpty()) {
             b.append("\nPyTorch reference (`lib/benchmarks/torch_frames.py`, same card, same call), frame ms and mask3d's speed-up:\n\n");
             b.append("| size | torch mode | torch frame ms | torch peak GiB | mask3d fp32 | ×  | mask3d bf16 | × |\n|---|---|---|---|---|---|---|---|\n");
-            for (Map<String, Object> t : torch) {
-                int h = ((Double) t.getOrDefault("H", 0d)).intValue(), w = ((Double) t.getOrDefault("W", 0d)).intValue();
-                double tf = (Double) t.get("frame_ms");
+            for (TorchRow t : torch) {
+                int h = t.h(), w = t.w();
+                double tf = t.frameMs();
                 Row f32 = find(rows, "fp32", w, h), bf = find(rows, "bf16", w, h);
-                b.append(String.format(Locale.ROOT, "| %dx%d | %s | %.1f | %s | %s | %s | %s | %s |%n", w, h, t.get("mode"), tf,
-                        t.get("peak_gib") instanceof Double g ? String.format(Locale.ROOT, "%.2f", g) : "",
+                b.append(String.format(Locale.ROOT, "| %dx%d | %s | %.1f | %s | %s | %s | %s | %s |%n", w, h, t.mode(), tf, t.peakGib(),
                         f32 == null ? "" : String.format(Locale.ROOT, "%.2f", f32.frameMs), f32 == null ? "" : String.format(Locale.ROOT, "%.1f", tf / f32.frameMs),
                         bf == null ? "" : String.format(Locale.ROOT, "%.2f", bf.frameMs), bf == null ? "" : String.format(Locale.ROOT, "%.1f", tf / bf.frameMs)));
             }

@@ -110,7 +110,8 @@ public final class GpuBenchmark {
         return out;
     }
 
-    private static String field(String json, String key) {
+    /** A scalar field of one flat JSON line ("" when absent): enough for the benchmark scripts' own output. */
+    static String field(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":\\s*\"?([^,\"}]+)").matcher(json);
         return m.find() ? m.group(1).trim() : "";
     }

@@ -1,6 +1,5 @@
 package org.mask3d.model;
 
-import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
 import org.mask3d.InputException;
 
@@ -409,6 +408,4 @@ public final class CudaUNet implements AutoCloseable {
         freeWorkspace();
         for (CUdeviceptr[] p : weights.values()) for (CUdeviceptr x : p) if (x != null) cuMemFree(x);
     }
-
-    static long floats(long n) { return n * Sizeof.FLOAT; }
 }

@@ -70,15 +70,8 @@ class CudaNetworksGpuTest {
                 List.of(Arrays.copyOfRange(bg, 0, n), Arrays.copyOfRange(bg, n, 2 * n)), src, tgt, a.get("depths").doubles());
     }
 
-    static double maxErr(float[] got, float[] want) {
-        if (got.length != want.length) throw new AssertionError("length " + got.length + " vs " + want.length);
-        double m = 0;
-        for (int i = 0; i < got.length; i++) {
-            double e = Math.abs(got[i] - want[i]);
-            if (!(e <= m)) m = Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
-        }
-        return m;
-    }
+    /** Largest |got − want| (NaN and a length mismatch count as infinite: the comparison fails). */
+    static double maxErr(float[] got, float[] want) { return NetworkCheck.maxDiff(got, want); }
 
     static float[] alphaRgb(float[] rgba, int channel) {
         float[] o = new float[rgba.length / 4];
